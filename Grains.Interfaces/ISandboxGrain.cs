@@ -1,0 +1,19 @@
+using Orleans.Concurrency;
+
+namespace SandboxAgents;
+
+/// <summary>One GitHub issue's runs: at most one active at a time, each in its own sandbox. Key: <see cref="IssueKey"/>.</summary>
+[Alias("SandboxAgents.ISandboxGrain")]
+public interface ISandboxGrain : IGrainWithStringKey
+{
+    /// <summary>
+    /// Records a command and returns at once; the grain acts on it in its own turn. Idempotent per delivery id:
+    /// a delivery seen before is acknowledged and dropped.
+    /// </summary>
+    [Alias("Submit")]
+    Task<SubmitOutcome> SubmitAsync(IssueCommand command);
+
+    /// <summary>The latest run and the history, read without waiting behind a transition. No side effects.</summary>
+    [Alias("GetSnapshot"), AlwaysInterleave]
+    Task<IssueSnapshot> GetSnapshotAsync();
+}

@@ -1,0 +1,56 @@
+namespace SandboxAgents;
+
+/// <summary>What someone asked of an issue's run.</summary>
+[GenerateSerializer, Alias("SandboxAgents.CommandKind")]
+public enum CommandKind
+{
+    Run = 0,
+    Cancel = 1,
+    Retry = 2,
+}
+
+/// <summary>Which surface a command came from; shown in the history and the status comment.</summary>
+[GenerateSerializer, Alias("SandboxAgents.CommandSource")]
+public enum CommandSource
+{
+    Label = 0,
+    Comment = 1,
+    IssueClosed = 2,
+    LabelRemoved = 3,
+    Api = 4,
+}
+
+/// <summary>
+/// A command for one issue, as the gateway understood it. The grain decides whether the actor may give it
+/// (<see cref="RequiresPermission"/>) and what it means for the current run.
+/// </summary>
+/// <param name="DeliveryId">GitHub's <c>X-GitHub-Delivery</c>, used to drop redeliveries; null for API calls.</param>
+/// <param name="Actor">GitHub login of the person who asked.</param>
+/// <param name="Issue">Title and body as the event carried them; null when the grain must read them.</param>
+[GenerateSerializer, Immutable, Alias("SandboxAgents.IssueCommand")]
+public sealed record IssueCommand(
+    [property: Id(0)] CommandKind Kind,
+    [property: Id(1)] CommandSource Source,
+    [property: Id(2)] string Actor,
+    [property: Id(3)] string? DeliveryId,
+    [property: Id(4)] IssueText? Issue,
+    [property: Id(5)] string? Instructions = null)
+{
+    /// <summary>
+    /// Starting or cancelling from a comment needs write access, checked against GitHub. Closing an issue or removing
+    /// its label already needed triage rights on GitHub, and the operator API checks its own key.
+    /// </summary>
+    public bool RequiresPermission => Source is CommandSource.Label or CommandSource.Comment;
+}
+
+/// <summary>The issue's title and body at the time of the command.</summary>
+[GenerateSerializer, Immutable, Alias("SandboxAgents.IssueText")]
+public sealed record IssueText([property: Id(0)] string Title, [property: Id(1)] string Body);
+
+/// <summary>How the grain took a command.</summary>
+[GenerateSerializer, Alias("SandboxAgents.SubmitOutcome")]
+public enum SubmitOutcome
+{
+    Accepted = 0,
+    DuplicateDelivery = 1,
+}

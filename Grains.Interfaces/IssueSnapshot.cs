@@ -1,0 +1,37 @@
+namespace SandboxAgents;
+
+/// <summary>What an issue's grain shows the outside: its latest run's state and the history of runs.</summary>
+[GenerateSerializer, Immutable, Alias("SandboxAgents.IssueSnapshot")]
+public sealed record IssueSnapshot(
+    [property: Id(0)] string Key,
+    [property: Id(1)] RunState State,
+    [property: Id(2)] string? RunId,
+    [property: Id(3)] string? SandboxId,
+    [property: Id(4)] string? Branch,
+    [property: Id(5)] string? PullRequestUrl,
+    [property: Id(6)] string? Error,
+    [property: Id(7)] IReadOnlyList<RunSummary> History);
+
+/// <summary>One run as the history shows it, newest last.</summary>
+[GenerateSerializer, Immutable, Alias("SandboxAgents.RunSummary")]
+public sealed record RunSummary(
+    [property: Id(0)] string RunId,
+    [property: Id(1)] RunState State,
+    [property: Id(2)] CommandSource Source,
+    [property: Id(3)] string RequestedBy,
+    [property: Id(4)] string? SandboxId,
+    [property: Id(5)] bool SandboxDeleted,
+    [property: Id(6)] string? Branch,
+    [property: Id(7)] string? CommitSha,
+    [property: Id(8)] string? PullRequestUrl,
+    [property: Id(9)] string? Error,
+    [property: Id(10)] decimal? CostUsd,
+    [property: Id(11)] int? Turns,
+    [property: Id(12)] IReadOnlyList<StateChange> Transitions);
+
+/// <summary>A state a run entered, when, and why.</summary>
+[GenerateSerializer, Immutable, Alias("SandboxAgents.StateChange")]
+public sealed record StateChange(
+    [property: Id(0)] RunState State,
+    [property: Id(1)] DateTimeOffset At,
+    [property: Id(2)] string? Note);

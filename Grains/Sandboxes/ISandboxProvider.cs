@@ -1,0 +1,35 @@
+namespace SandboxAgents.Sandboxes;
+
+/// <summary>
+/// The port to wherever sandboxes live (a local directory, Daytona). Paths are relative to the sandbox's working
+/// directory; a path that escapes it is refused with <see cref="ArgumentException"/>. Faults throw
+/// <see cref="SandboxException"/>; expected answers (a command still running, a sandbox already gone) are values.
+/// </summary>
+public interface ISandboxProvider
+{
+    /// <summary>Creates the sandbox, or returns the existing one of that name: safe to call again after a crash.</summary>
+    Task<SandboxInfo> CreateAsync(SandboxSpec spec, CancellationToken cancellationToken);
+
+    /// <summary>Runs a command to its end (or the time-out, which kills it) and returns its exit code and output.</summary>
+    Task<ExecResult> ExecuteAsync(string sandboxId, string command, TimeSpan timeout, CancellationToken cancellationToken);
+
+    /// <summary>Starts a command in the background and returns its id, to be watched with <see cref="GetCommandAsync"/>.</summary>
+    Task<string> StartCommandAsync(string sandboxId, string command, CancellationToken cancellationToken);
+
+    /// <summary>Whether a started command still runs, how it ended, and the last lines it printed.</summary>
+    Task<CommandStatus> GetCommandAsync(string sandboxId, string commandId, int tailLines, CancellationToken cancellationToken);
+
+    Task UploadAsync(string sandboxId, string path, ReadOnlyMemory<byte> content, CancellationToken cancellationToken);
+
+    /// <summary>The file's bytes, or null when it does not exist.</summary>
+    Task<byte[]?> DownloadAsync(string sandboxId, string path, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Ends every process of the sandbox and deletes it. True once it is confirmed gone (also when it never existed);
+    /// false when deletion is under way but not yet confirmed, so the caller asks again later.
+    /// </summary>
+    Task<bool> DeleteAsync(string sandboxId, CancellationToken cancellationToken);
+
+    /// <summary>The sandboxes carrying all of the given labels.</summary>
+    Task<IReadOnlyList<SandboxInfo>> ListAsync(IReadOnlyDictionary<string, string> labels, CancellationToken cancellationToken);
+}

@@ -1,0 +1,19 @@
+namespace SandboxAgents.Sandboxes.Local;
+
+/// <summary>Settings of the <c>local</c> provider (section <c>Sandbox:Local</c>).</summary>
+public sealed class LocalSandboxOptions
+{
+    public const string SectionName = "Sandbox:Local";
+
+    /// <summary>Where sandbox directories are made. Each sandbox gets <c>{Root}/{id}</c> and nothing else.</summary>
+    public string Root { get; set; } = Path.Combine(Path.GetTempPath(), "sandbox-agents");
+
+    /// <summary><c>auto</c> (bubblewrap when installed), <c>bubblewrap</c> (required) or <c>none</c> (unisolated, trusted use only).</summary>
+    public string Isolation { get; set; } = "auto";
+
+    /// <summary>Host paths bound read-write at the same path inside an isolated sandbox (a <c>file://</c> git mirror).</summary>
+    public IList<string> ReadWritePaths { get; } = [];
+
+    /// <summary>Host paths bound read-only at the same path inside an isolated sandbox (tools outside <c>/usr</c>).</summary>
+    public IList<string> ReadOnlyPaths { get; } = [];
+}
