@@ -10,7 +10,8 @@ public sealed record IssueSnapshot(
     [property: Id(4)] string? Branch,
     [property: Id(5)] string? PullRequestUrl,
     [property: Id(6)] string? Error,
-    [property: Id(7)] IReadOnlyList<RunSummary> History);
+    [property: Id(7)] IReadOnlyList<RunSummary> History,
+    [property: Id(8)] int PendingCommands);
 
 /// <summary>One run as the history shows it, newest last.</summary>
 [GenerateSerializer, Immutable, Alias("SandboxAgents.RunSummary")]

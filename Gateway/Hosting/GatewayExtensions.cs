@@ -1,0 +1,55 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Octokit.Webhooks;
+using Octokit.Webhooks.AspNetCore;
+using SandboxAgents.Gateway.Api;
+using SandboxAgents.Gateway.Webhooks;
+
+namespace SandboxAgents.Gateway.Hosting;
+
+/// <summary>The HTTP face: GitHub webhooks, the operator API, health. Needs an <see cref="IGrainFactory"/> (a co-hosted silo or a client).</summary>
+public static class GatewayExtensions
+{
+    public const string WebhookPath = "/api/github/webhooks";
+
+    public static IHostApplicationBuilder AddGateway(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        if (services.Any(s => s.ServiceType == typeof(WebhookSecretStore))) return builder;
+
+        services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.SectionName);
+        services.AddOptions<TriggerOptions>().BindConfiguration(TriggerOptions.SectionName).ValidateOnStart()
+            .Validate(t => !string.IsNullOrWhiteSpace(t.Label) && !string.IsNullOrWhiteSpace(t.Command), "Triggers:Label and Triggers:Command must not be empty.");
+        services.AddSingleton<WebhookSecretStore>();
+        services.AddSingleton<WebhookEventProcessor, IssueCommandProcessor>();
+        services.Configure<GitHubWebhookOptions>(o => o.ExceptionHandler = RejectMalformedPayloadAsync);
+        services.AddProblemDetails();
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+        return builder;
+    }
+
+    public static WebApplication MapGateway(this WebApplication app)
+    {
+        // Resolving the secret store at start makes a missing or unreadable secret fail now, not at the first delivery.
+        var secret = app.Services.GetRequiredService<WebhookSecretStore>().Secret;
+        app.UseWhen(
+            context => HttpMethods.IsPost(context.Request.Method) && context.Request.Path.Equals(WebhookPath, StringComparison.OrdinalIgnoreCase),
+            branch => branch.UseMiddleware<WebhookSignatureMiddleware>());
+        app.MapGitHubWebhooks(WebhookPath, secret);
+        app.MapTasksApi();
+        app.MapGet("/healthz", () => TypedResults.Ok(new { status = "ok" }));
+        return app;
+    }
+
+    private static async ValueTask<bool> RejectMalformedPayloadAsync(Exception exception, HttpContext context)
+    {
+        if (exception is not (JsonException or NotSupportedException or ArgumentException or FormatException)) return false;
+        await Results.Problem("The payload is not a GitHub webhook event this service can read.", statusCode: StatusCodes.Status400BadRequest)
+            .ExecuteAsync(context);
+        return true;
+    }
+}

@@ -1,0 +1,74 @@
+using Octokit.Webhooks;
+using Octokit.Webhooks.Events.IssueComment;
+using Octokit.Webhooks.Events.Issues;
+using Octokit.Webhooks.Models;
+
+namespace SandboxAgents.Gateway.Webhooks;
+
+/// <summary>
+/// Maps a parsed delivery to a command, without side effects: the trigger label added starts a run; the label
+/// removed or the issue closed cancels; a comment <c>/agent run|cancel|retry</c> does what it says. Bots, pull
+/// request conversations and everything else are ignored. Whether the sender may command is the grain's check.
+/// </summary>
+public static class WebhookCommandRouter
+{
+    public static RouteDecision Route(WebhookEvent delivery, string? deliveryId, TriggerOptions triggers)
+    {
+        if (delivery.Sender is null) return RouteDecision.Ignore("no sender");
+        if (delivery.Sender.Type?.Value == UserType.Bot) return RouteDecision.Ignore($"sender {delivery.Sender.Login} is a bot");
+        if (delivery.Repository is null) return RouteDecision.Ignore("no repository");
+
+        return delivery switch
+        {
+            IssuesLabeledEvent e when IsTrigger(e.Label?.Name, triggers) =>
+                Command(e, e.Issue, CommandKind.Run, CommandSource.Label, deliveryId),
+            IssuesUnlabeledEvent e when IsTrigger(e.Label?.Name, triggers) =>
+                Command(e, e.Issue, CommandKind.Cancel, CommandSource.LabelRemoved, deliveryId),
+            IssuesClosedEvent e => Command(e, e.Issue, CommandKind.Cancel, CommandSource.IssueClosed, deliveryId),
+            IssueCommentCreatedEvent e when e.Issue.PullRequest is not null => RouteDecision.Ignore("comment on a pull request"),
+            IssueCommentCreatedEvent e => FromComment(e, deliveryId, triggers),
+            _ => RouteDecision.Ignore($"{delivery.GetType().Name} is not a command"),
+        };
+    }
+
+    /// <summary>Parses <c>{prefix} run|cancel|retry [instructions]</c> at the very start of a comment; a bare prefix means run.</summary>
+    public static (CommandKind Kind, string? Instructions)? ParseComment(string? body, string prefix)
+    {
+        var text = (body ?? "").TrimStart();
+        if (!text.StartsWith(prefix, StringComparison.OrdinalIgnoreCase)) return null;
+        var rest = text[prefix.Length..];
+        if (rest.Length > 0 && !char.IsWhiteSpace(rest[0])) return null;
+
+        var words = rest.TrimStart();
+        var verbEnd = words.IndexOfAny([' ', '\t', '\r', '\n']);
+        var verb = verbEnd < 0 ? words : words[..verbEnd];
+        var after = verbEnd < 0 ? null : words[verbEnd..].Trim();
+        CommandKind? kind = verb.ToLowerInvariant() switch
+        {
+            "" or "run" => CommandKind.Run,
+            "cancel" or "stop" => CommandKind.Cancel,
+            "retry" => CommandKind.Retry,
+            _ => null,
+        };
+        return kind is null ? null : (kind.Value, string.IsNullOrEmpty(after) ? null : after);
+    }
+
+    private static RouteDecision FromComment(IssueCommentCreatedEvent e, string? deliveryId, TriggerOptions triggers)
+    {
+        if (ParseComment(e.Comment?.Body, triggers.Command) is not { } parsed)
+            return RouteDecision.Ignore("comment is not a command");
+        return Command(e, e.Issue, parsed.Kind, CommandSource.Comment, deliveryId, parsed.Instructions);
+    }
+
+    private static RouteDecision Command(
+        WebhookEvent e, Issue issue, CommandKind kind, CommandSource source, string? deliveryId, string? instructions = null)
+    {
+        if (issue.Number is <= 0 or > int.MaxValue) return RouteDecision.Ignore("no issue number");
+        if (!IssueKey.TryParse($"{e.Repository!.FullName}#{issue.Number}", out var key)) return RouteDecision.Ignore("unreadable repository name");
+        var text = new IssueText(issue.Title ?? "", issue.Body ?? "");
+        return RouteDecision.For(key, new IssueCommand(kind, source, e.Sender!.Login, deliveryId, text, instructions));
+    }
+
+    private static bool IsTrigger(string? label, TriggerOptions triggers) =>
+        string.Equals(label, triggers.Label, StringComparison.OrdinalIgnoreCase);
+}

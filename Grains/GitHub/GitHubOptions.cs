@@ -1,0 +1,27 @@
+namespace SandboxAgents.GitHub;
+
+/// <summary>Section <c>GitHub</c>: how the service reaches GitHub's API and git, and the webhook secret.</summary>
+public sealed class GitHubOptions
+{
+    public const string SectionName = "GitHub";
+
+    /// <summary>HMAC secret of webhook deliveries. Without one the service accepts no webhook.</summary>
+    public string? WebhookSecret { get; set; }
+
+    /// <summary>Token for the REST API and for git (a fine-grained PAT). Never logged or persisted.</summary>
+    public string? Token { get; set; }
+
+    public string? AppId { get; set; }
+
+    public string? PrivateKeyPath { get; set; }
+
+    public Uri ApiUrl { get; set; } = new("https://api.github.com/");
+
+    /// <summary>Base of clone and push URLs: <c>{GitUrl}{owner}/{repo}.git</c>.</summary>
+    public string GitUrl { get; set; } = "https://github.com/";
+
+    /// <summary>How long a collaborator permission answer is reused.</summary>
+    public TimeSpan PermissionCacheDuration { get; set; } = TimeSpan.FromSeconds(60);
+
+    public Uri CloneUrl(IssueKey issue) => new($"{GitUrl.TrimEnd('/')}/{issue.Owner}/{issue.Repository}.git");
+}

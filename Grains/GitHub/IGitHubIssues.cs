@@ -1,0 +1,29 @@
+namespace SandboxAgents.GitHub;
+
+/// <summary>The port to GitHub's REST API, as far as runs need it. Faults throw; "not found" answers are values.</summary>
+public interface IGitHubIssues
+{
+    /// <summary>The login's effective permission on the repository: <c>admin</c>, <c>maintain</c>, <c>write</c>, <c>triage</c>, <c>read</c> or <c>none</c>.</summary>
+    Task<string> GetPermissionAsync(string owner, string repository, string login, CancellationToken cancellationToken);
+
+    /// <summary>Posts a comment on the issue and returns its id.</summary>
+    Task<long> CreateCommentAsync(IssueKey issue, string body, CancellationToken cancellationToken);
+
+    /// <summary>The id of the first comment on the issue whose body contains the marker, if any.</summary>
+    Task<long?> FindCommentAsync(IssueKey issue, string marker, CancellationToken cancellationToken);
+
+    /// <summary>Replaces the body of a comment posted before. Idempotent.</summary>
+    Task UpdateCommentAsync(IssueKey issue, long commentId, string body, CancellationToken cancellationToken);
+
+    /// <summary>The issue's current title and body.</summary>
+    Task<IssueText> GetIssueAsync(IssueKey issue, CancellationToken cancellationToken);
+
+    /// <summary>The open pull request whose head is the given branch of the same repository, if any.</summary>
+    Task<PullRequestRef?> FindOpenPullRequestAsync(IssueKey issue, string branch, CancellationToken cancellationToken);
+
+    Task<PullRequestRef> CreatePullRequestAsync(IssueKey issue, NewPullRequestSpec spec, CancellationToken cancellationToken);
+}
+
+public sealed record PullRequestRef(int Number, string Url);
+
+public sealed record NewPullRequestSpec(string Title, string Head, string Base, string Body, bool Draft);

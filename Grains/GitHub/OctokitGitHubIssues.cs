@@ -1,0 +1,66 @@
+using Microsoft.Extensions.Options;
+using Octokit;
+
+namespace SandboxAgents.GitHub;
+
+/// <summary><see cref="IGitHubIssues"/> over Octokit. Octokit maps any non-github.com base URL to <c>/api/v3/</c> (GHES).</summary>
+public sealed class OctokitGitHubIssues(IOptions<GitHubOptions> options) : IGitHubIssues
+{
+    private readonly GitHubClient _client = CreateClient(options.Value);
+
+    public async Task<string> GetPermissionAsync(string owner, string repository, string login, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var answer = await _client.Repository.Collaborator.ReviewPermission(owner, repository, login);
+            return (answer.RoleName ?? answer.Permission ?? "none").ToLowerInvariant();
+        }
+        catch (NotFoundException)
+        {
+            return "none";
+        }
+    }
+
+    public async Task<long> CreateCommentAsync(IssueKey issue, string body, CancellationToken cancellationToken)
+    {
+        var comment = await _client.Issue.Comment.Create(issue.Owner, issue.Repository, issue.Number, body);
+        return comment.Id;
+    }
+
+    public async Task<long?> FindCommentAsync(IssueKey issue, string marker, CancellationToken cancellationToken)
+    {
+        var comments = await _client.Issue.Comment.GetAllForIssue(issue.Owner, issue.Repository, issue.Number);
+        return comments.FirstOrDefault(c => c.Body?.Contains(marker, StringComparison.Ordinal) == true)?.Id;
+    }
+
+    public Task UpdateCommentAsync(IssueKey issue, long commentId, string body, CancellationToken cancellationToken) =>
+        _client.Issue.Comment.Update(issue.Owner, issue.Repository, commentId, body);
+
+    public async Task<IssueText> GetIssueAsync(IssueKey issue, CancellationToken cancellationToken)
+    {
+        var found = await _client.Issue.Get(issue.Owner, issue.Repository, issue.Number);
+        return new IssueText(found.Title ?? "", found.Body ?? "");
+    }
+
+    public async Task<PullRequestRef?> FindOpenPullRequestAsync(IssueKey issue, string branch, CancellationToken cancellationToken)
+    {
+        var request = new PullRequestRequest { State = ItemStateFilter.Open, Head = $"{issue.Owner}:{branch}" };
+        var open = await _client.PullRequest.GetAllForRepository(issue.Owner, issue.Repository, request);
+        var match = open.FirstOrDefault(pr => string.Equals(pr.Head?.Ref, branch, StringComparison.Ordinal));
+        return match is null ? null : new PullRequestRef(match.Number, match.HtmlUrl);
+    }
+
+    public async Task<PullRequestRef> CreatePullRequestAsync(IssueKey issue, NewPullRequestSpec spec, CancellationToken cancellationToken)
+    {
+        var request = new NewPullRequest(spec.Title, spec.Head, spec.Base) { Body = spec.Body, Draft = spec.Draft };
+        var created = await _client.PullRequest.Create(issue.Owner, issue.Repository, request);
+        return new PullRequestRef(created.Number, created.HtmlUrl);
+    }
+
+    private static GitHubClient CreateClient(GitHubOptions options)
+    {
+        var client = new GitHubClient(new ProductHeaderValue("sandbox-agents"), options.ApiUrl);
+        if (!string.IsNullOrEmpty(options.Token)) client.Credentials = new Credentials(options.Token);
+        return client;
+    }
+}

@@ -1,0 +1,24 @@
+namespace SandboxAgents.Runner;
+
+/// <summary>Where the runner's files live, relative to the sandbox's working directory. Kept in step with run.sh.</summary>
+public static class RunnerFiles
+{
+    public const string Directory = ".agent-run";
+    public const string Script = Directory + "/run.sh";
+    public const string Task = Directory + "/task.md";
+    public const string GitToken = Directory + "/git-token";
+    public const string Result = Directory + "/result.json";
+    public const string AgentOutput = Directory + "/agent-output.log";
+    public const string Checkout = "repo";
+}
+
+/// <summary>The environment variables the runner reads. Kept in step with run.sh.</summary>
+public static class RunnerEnvironment
+{
+    public const string RepoUrl = "RUN_REPO_URL";
+    public const string Branch = "RUN_BRANCH";
+    public const string IssueNumber = "RUN_ISSUE_NUMBER";
+    public const string CommitMessage = "RUN_COMMIT_MESSAGE";
+    public const string AgentCommand = "AGENT_COMMAND";
+    public const string AgentTaskFile = "AGENT_TASK_FILE";
+}

@@ -1,0 +1,59 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace SandboxAgents.Runner;
+
+/// <summary>The values of <see cref="RunnerResult.Outcome"/>.</summary>
+public static class RunnerOutcomes
+{
+    public const string Committed = "committed";
+    public const string NoChanges = "no_changes";
+    public const string Error = "error";
+}
+
+/// <summary>What the runner wrote to <c>.agent-run/result.json</c>.</summary>
+public sealed record RunnerResult(
+    string Outcome,
+    string? Branch,
+    string? BaseBranch,
+    string? Commit,
+    int Commits,
+    int? AgentExitCode,
+    string? Error,
+    AgentResult? AgentResult)
+{
+    private static readonly JsonSerializerOptions Json = new() { PropertyNameCaseInsensitive = true };
+
+    /// <summary>Parses the file; never throws on bad input.</summary>
+    public static bool TryParse(ReadOnlySpan<byte> json, [NotNullWhen(true)] out RunnerResult? result, out string? error)
+    {
+        result = null;
+        try
+        {
+            result = JsonSerializer.Deserialize<RunnerResult>(json, Json);
+            error = result?.Outcome is RunnerOutcomes.Committed or RunnerOutcomes.NoChanges or RunnerOutcomes.Error
+                ? null
+                : "the result has no known outcome";
+        }
+        catch (JsonException ex)
+        {
+            error = $"the result is not valid JSON: {ex.Message}";
+        }
+
+        if (error is not null) result = null;
+        return result is not null;
+    }
+}
+
+/// <summary>The Claude Code CLI's final <c>result</c> object, as far as the outcome depends on it.</summary>
+public sealed record AgentResult(
+    [property: JsonPropertyName("subtype")] string? Subtype,
+    [property: JsonPropertyName("is_error")] bool IsError,
+    [property: JsonPropertyName("total_cost_usd")] decimal? TotalCostUsd,
+    [property: JsonPropertyName("num_turns")] int? NumTurns,
+    [property: JsonPropertyName("result")] string? Result,
+    [property: JsonPropertyName("permission_denials")] JsonElement? PermissionDenialList)
+{
+    public int PermissionDenials => PermissionDenialList is { ValueKind: JsonValueKind.Array } list ? list.GetArrayLength() : 0;
+}

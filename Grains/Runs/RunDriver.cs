@@ -1,0 +1,180 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using SandboxAgents.GitHub;
+using SandboxAgents.Sandboxes;
+
+namespace SandboxAgents.Runs;
+
+/// <summary>
+/// Moves an issue's runs forward one tick at a time: provision, start the runner, watch it, publish, and clean up.
+/// Every step is safe to repeat after a crash, because what it did is stored before the next step relies on it.
+/// </summary>
+public sealed partial class RunDriver(
+    ISandboxProvider sandboxes,
+    RunnerLauncher launcher,
+    IGitHubIssues gitHub,
+    StatusCommentPublisher comments,
+    SecretRedactor redactor,
+    IOptions<AgentOptions> agent,
+    IOptions<RunOptions> options)
+{
+    public async Task AdvanceAsync(RunContext context, CancellationToken cancellationToken)
+    {
+        foreach (var run in context.State.Runs.Where(r => !r.IsSettled).ToList())
+        {
+            if (run.State.IsActive()) await StepAsync(context, run, cancellationToken);
+            if (run.State.IsTerminal()) await CleanUpAsync(context, run, cancellationToken);
+            await comments.SyncAsync(context, run, cancellationToken);
+        }
+    }
+
+    /// <summary>Ends an active run: records the ending, then ends its sandbox at once. No-op for a run that already ended.</summary>
+    public async Task FinishAsync(RunContext context, RunRecord run, RunState ending, string? reason, CancellationToken cancellationToken)
+    {
+        if (!run.State.IsActive()) return;
+        if (ending is RunState.Failed or RunState.TimedOut or RunState.Cancelled) run.Error = reason;
+        await context.TransitionAsync(run, ending, reason);
+        await CleanUpAsync(context, run, cancellationToken);
+    }
+
+    private async Task StepAsync(RunContext context, RunRecord run, CancellationToken cancellationToken)
+    {
+        if (run.Deadline is { } deadline && context.Now >= deadline)
+        {
+            await FinishAsync(context, run, RunState.TimedOut, $"Stopped at the time limit of {agent.Value.Timeout}.", cancellationToken);
+            return;
+        }
+
+        try
+        {
+            if (run.State == RunState.Queued)
+            {
+                run.Deadline = context.Now + agent.Value.Timeout;
+                await context.TransitionAsync(run, RunState.Provisioning, $"sandbox {run.SandboxName}");
+            }
+
+            if (run.State == RunState.Provisioning) await ProvisionAsync(context, run, cancellationToken);
+            if (run.State == RunState.Running) await WatchAsync(context, run, cancellationToken);
+            if (run.State == RunState.Publishing) await PublishAsync(context, run, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            run.FailedAttempts++;
+            LogStepFailed(context.Logger, ex, context.Issue, run.RunId, run.State, run.FailedAttempts);
+            if (run.FailedAttempts >= options.Value.MaxStepFailures)
+                await FinishAsync(context, run, RunState.Failed, $"{run.State} failed: {redactor.Redact(ex.Message)}", cancellationToken);
+            else
+                await context.SaveAsync();
+        }
+    }
+
+    private async Task ProvisionAsync(RunContext context, RunRecord run, CancellationToken cancellationToken)
+    {
+        if (run.SandboxId is null)
+        {
+            var sandbox = await sandboxes.CreateAsync(launcher.SpecFor(context.Issue, run), cancellationToken);
+            run.SandboxId = sandbox.Id;
+            await context.SaveAsync();
+        }
+
+        run.CommandId = await launcher.StartAsync(context.Issue, run, run.SandboxId, cancellationToken);
+        await context.TransitionAsync(run, RunState.Running, $"runner started in {run.SandboxId}");
+    }
+
+    private async Task WatchAsync(RunContext context, RunRecord run, CancellationToken cancellationToken)
+    {
+        var status = await sandboxes.GetCommandAsync(run.SandboxId!, run.CommandId!, options.Value.LogTailLines, cancellationToken);
+        var tail = status.LogTail.Select(redactor.Redact).ToList();
+        if (!tail.SequenceEqual(run.LogTail, StringComparer.Ordinal))
+        {
+            run.LogTail = tail;
+            await context.SaveAsync();
+        }
+
+        switch (status.Phase)
+        {
+            case CommandPhase.Lost:
+                await FinishAsync(context, run, RunState.Failed, "The sandbox lost the runner before it finished.", cancellationToken);
+                break;
+            case CommandPhase.Exited:
+                run.RunnerExitCode = status.ExitCode;
+                await context.TransitionAsync(run, RunState.Publishing, $"runner exited {status.ExitCode}");
+                break;
+        }
+    }
+
+    private async Task PublishAsync(RunContext context, RunRecord run, CancellationToken cancellationToken)
+    {
+        var result = await launcher.ReadResultAsync(run.SandboxId!, cancellationToken);
+        if (result is null)
+        {
+            var lastLine = run.LogTail.LastOrDefault(l => !string.IsNullOrWhiteSpace(l)) ?? "no output";
+            await FinishAsync(context, run, RunState.Failed,
+                $"The runner ended (exit code {run.RunnerExitCode}) without a result. Last output: {lastLine}", cancellationToken);
+            return;
+        }
+
+        run.CommitSha = result.Commit;
+        run.BaseBranch = result.BaseBranch;
+        run.CostUsd = result.AgentResult?.TotalCostUsd;
+        run.Turns = result.AgentResult?.NumTurns;
+        run.AgentSummary = result.AgentResult?.Result is { } said ? redactor.Redact(said) : null;
+
+        var verdict = OutcomeJudge.Judge(result);
+        if (verdict.State == RunState.Succeeded)
+        {
+            var pullRequest = await gitHub.FindOpenPullRequestAsync(context.Issue, run.Branch, cancellationToken)
+                ?? await gitHub.CreatePullRequestAsync(context.Issue, new NewPullRequestSpec(
+                    PullRequestText.Title(context.Issue, run), run.Branch, result.BaseBranch ?? "main",
+                    PullRequestText.Body(context.Issue, run, context.Now), options.Value.DraftPullRequests), cancellationToken);
+            run.PullRequestUrl = pullRequest.Url;
+            run.PullRequestNumber = pullRequest.Number;
+        }
+
+        await context.TransitionAsync(run, verdict.State, verdict.Reason is null ? null : redactor.Redact(verdict.Reason));
+        if (verdict.State == RunState.Failed) run.Error = redactor.Redact(verdict.Reason!);
+        await CleanUpAsync(context, run, cancellationToken);
+    }
+
+    private async Task CleanUpAsync(RunContext context, RunRecord run, CancellationToken cancellationToken)
+    {
+        if (!run.NeedsSandboxCleanup) return;
+        try
+        {
+            var gone = run.SandboxId is { } id
+                ? await sandboxes.DeleteAsync(id, cancellationToken)
+                : await DeleteByLabelsAsync(context, run, cancellationToken);
+            if (!gone) return;
+            run.SandboxDeleted = true;
+            await context.SaveAsync();
+            LogSandboxDeleted(context.Logger, context.Issue, run.RunId, run.SandboxId ?? run.SandboxName);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogCleanupFailed(context.Logger, ex, context.Issue, run.RunId);
+        }
+    }
+
+    /// <summary>The create may have happened without its answer being stored: find the run's sandboxes by label.</summary>
+    private async Task<bool> DeleteByLabelsAsync(RunContext context, RunRecord run, CancellationToken cancellationToken)
+    {
+        var labels = new Dictionary<string, string>
+        {
+            [SandboxLabels.Instance] = options.Value.InstanceId,
+            [SandboxLabels.Run] = run.RunId,
+        };
+        var gone = true;
+        foreach (var sandbox in await sandboxes.ListAsync(labels, cancellationToken))
+            gone &= await sandboxes.DeleteAsync(sandbox.Id, cancellationToken);
+        return gone;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Issue}: run {RunId} step {State} failed (attempt {Attempt})")]
+    private static partial void LogStepFailed(ILogger logger, Exception exception, IssueKey issue, string runId, RunState state, int attempt);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Issue}: run {RunId} sandbox {SandboxId} deleted")]
+    private static partial void LogSandboxDeleted(ILogger logger, IssueKey issue, string runId, string sandboxId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Issue}: run {RunId} sandbox deletion failed; the watchdog retries")]
+    private static partial void LogCleanupFailed(ILogger logger, Exception exception, IssueKey issue, string runId);
+}

@@ -1,0 +1,28 @@
+namespace SandboxAgents.Runs;
+
+/// <summary>Section <c>Runs</c>: how the service watches and publishes runs.</summary>
+public sealed class RunOptions
+{
+    public const string SectionName = "Runs";
+
+    /// <summary>Names this installation in sandbox labels, so it only ever touches its own sandboxes.</summary>
+    public string InstanceId { get; set; } = "default";
+
+    /// <summary>How often the grain timer looks at a running command.</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Period of the durable watchdog reminder (Orleans' minimum is one minute unless the silo lowers it).</summary>
+    public TimeSpan WatchdogPeriod { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Open pull requests as drafts, so a human reviews before anything merges.</summary>
+    public bool DraftPullRequests { get; set; } = true;
+
+    /// <summary>Runs kept in an issue's history.</summary>
+    public int HistoryLength { get; set; } = 20;
+
+    /// <summary>Consecutive failures of one step (a provider or GitHub fault) before the run is failed.</summary>
+    public int MaxStepFailures { get; set; } = 5;
+
+    /// <summary>Lines of the runner's output kept for the status comment and the API.</summary>
+    public int LogTailLines { get; set; } = 20;
+}

@@ -1,0 +1,15 @@
+namespace SandboxAgents.Runs;
+
+/// <summary>The run state machine's edges. Any active state may end (fail, time out, be cancelled); only the happy path moves forward.</summary>
+public static class RunTransitions
+{
+    public static bool IsAllowed(RunState from, RunState to) => (from, to) switch
+    {
+        (RunState.Queued, RunState.Provisioning) => true,
+        (RunState.Provisioning, RunState.Running) => true,
+        (RunState.Running, RunState.Publishing) => true,
+        (RunState.Publishing, RunState.Succeeded or RunState.NoChanges) => true,
+        (_, RunState.Failed or RunState.TimedOut or RunState.Cancelled) => from.IsActive(),
+        _ => false,
+    };
+}

@@ -1,0 +1,179 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using SandboxAgents.GitHub;
+
+namespace SandboxAgents.Runs;
+
+/// <summary>
+/// One GitHub issue. Commands land in a persisted inbox and the call returns; a grain timer then acts on them and
+/// drives the run (<see cref="RunDriver"/>) while a reminder, the durable watchdog, re-activates the grain after a
+/// crash until every run is settled: ended, sandbox deleted, comment final.
+/// </summary>
+public sealed partial class SandboxGrain(
+    [PersistentState(StorageNames.IssueState, StorageNames.Runs)] IPersistentState<IssueState> state,
+    RunDriver driver,
+    PermissionChecker permissions,
+    IGitHubIssues gitHub,
+    IOptions<RunOptions> options,
+    TimeProvider clock,
+    ILogger<SandboxGrain> logger) : Grain, ISandboxGrain, IRemindable
+{
+    private IGrainTimer? _timer;
+    private bool _watchdogRegistered;
+
+    private IssueKey Key => IssueKey.Parse(this.GetPrimaryKeyString());
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (state.State.HasWork) Watch(TimeSpan.Zero);
+        return Task.CompletedTask;
+    }
+
+    public async Task<SubmitOutcome> SubmitAsync(IssueCommand command)
+    {
+        if (command.DeliveryId is { } delivery && !state.State.RememberDelivery(delivery))
+        {
+            LogDuplicateDelivery(logger, Key, delivery);
+            return SubmitOutcome.DuplicateDelivery;
+        }
+
+        state.State.Inbox.Add(command);
+        await state.WriteStateAsync();
+        await EnsureWatchdogAsync();
+        Watch(TimeSpan.Zero);
+        return SubmitOutcome.Accepted;
+    }
+
+    public Task<IssueSnapshot> GetSnapshotAsync()
+    {
+        var current = state.State.Current;
+        return Task.FromResult(new IssueSnapshot(
+            Key.ToString(),
+            current?.State ?? RunState.Idle,
+            current?.RunId,
+            current?.SandboxId,
+            current?.Branch,
+            current?.PullRequestUrl,
+            current?.Error,
+            [.. state.State.Runs.Select(r => r.ToSummary())],
+            state.State.Inbox.Count));
+    }
+
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        _watchdogRegistered = true;
+        if (state.State.HasWork) Watch(options.Value.PollInterval);
+        await TickAsync(CancellationToken.None);
+    }
+
+    private void Watch(TimeSpan dueTime)
+    {
+        _timer?.Dispose();
+        _timer = this.RegisterGrainTimer(TickAsync, new GrainTimerCreationOptions
+        {
+            DueTime = dueTime,
+            Period = options.Value.PollInterval,
+            Interleave = false,
+            KeepAlive = true,
+        });
+    }
+
+    private async Task TickAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            var run = new RunContext(Key, state, clock, logger);
+            await ProcessInboxAsync(run, cancellationToken);
+            await driver.AdvanceAsync(run, cancellationToken);
+            state.State.TrimHistory(options.Value.HistoryLength);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogTickFailed(logger, ex, Key);
+        }
+
+        if (!state.State.HasWork) await StopWatchingAsync();
+    }
+
+    private async Task ProcessInboxAsync(RunContext run, CancellationToken cancellationToken)
+    {
+        while (state.State.Inbox.Count > 0)
+        {
+            var command = state.State.Inbox[0];
+            if (!command.RequiresPermission || await permissions.MayCommandAsync(Key, command.Actor, cancellationToken))
+                await ApplyAsync(run, command, cancellationToken);
+            else
+                LogNotPermitted(logger, Key, command.Actor, command.Kind);
+
+            state.State.Inbox.RemoveAt(0);
+            await state.WriteStateAsync(CancellationToken.None);
+        }
+    }
+
+    private async Task ApplyAsync(RunContext run, IssueCommand command, CancellationToken cancellationToken)
+    {
+        var current = state.State.Current;
+        if (command.Kind == CommandKind.Cancel)
+        {
+            if (current is { State: var s } && s.IsActive())
+                await driver.FinishAsync(run, current, RunState.Cancelled, $"Cancelled by @{command.Actor} ({StatusComment.Describe(command.Source)}).", cancellationToken);
+            return;
+        }
+
+        if (current is { State: var active } && active.IsActive())
+        {
+            LogAlreadyActive(logger, Key, current.RunId);
+            return;
+        }
+
+        var issue = command.Issue ?? await gitHub.GetIssueAsync(Key, cancellationToken);
+        var runId = RunIdentity.NewRunId();
+        state.State.Runs.Add(new RunRecord
+        {
+            RunId = runId,
+            State = RunState.Queued,
+            Source = command.Source,
+            RequestedBy = command.Actor,
+            Issue = issue,
+            Instructions = command.Instructions,
+            Branch = RunIdentity.Branch(Key, runId),
+            SandboxName = RunIdentity.SandboxName(Key, runId),
+            Transitions = [new StateChange(RunState.Queued, clock.GetUtcNow(), $"{command.Kind} by @{command.Actor}")],
+            Version = 1,
+        });
+        await state.WriteStateAsync(CancellationToken.None);
+        LogRunQueued(logger, Key, runId, command.Actor);
+    }
+
+    private async Task EnsureWatchdogAsync()
+    {
+        if (_watchdogRegistered) return;
+        var period = options.Value.WatchdogPeriod;
+        await this.RegisterOrUpdateReminder(StorageNames.WatchdogReminder, period, period);
+        _watchdogRegistered = true;
+    }
+
+    private async Task StopWatchingAsync()
+    {
+        _timer?.Dispose();
+        _timer = null;
+        var reminder = await this.GetReminder(StorageNames.WatchdogReminder);
+        if (reminder is not null) await this.UnregisterReminder(reminder);
+        _watchdogRegistered = false;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Issue}: delivery {DeliveryId} was seen before; ignored")]
+    private static partial void LogDuplicateDelivery(ILogger logger, IssueKey issue, string deliveryId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Issue}: @{Actor} may not command runs; {Kind} ignored")]
+    private static partial void LogNotPermitted(ILogger logger, IssueKey issue, string actor, CommandKind kind);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Issue}: run {RunId} is still active; the new request is ignored")]
+    private static partial void LogAlreadyActive(ILogger logger, IssueKey issue, string runId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Issue}: run {RunId} queued for @{Actor}")]
+    private static partial void LogRunQueued(ILogger logger, IssueKey issue, string runId, string actor);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Issue}: a watch tick failed; the next one tries again")]
+    private static partial void LogTickFailed(ILogger logger, Exception exception, IssueKey issue);
+}

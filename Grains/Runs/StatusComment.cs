@@ -1,0 +1,74 @@
+using System.Globalization;
+using System.Text;
+
+namespace SandboxAgents.Runs;
+
+/// <summary>The one comment a run keeps on its issue, rendered from the run's record.</summary>
+public static class StatusComment
+{
+    /// <summary>Marks the comment as this run's, so a replay finds it instead of posting a second one.</summary>
+    public static string Marker(string runId) => $"<!-- sandbox-agents run:{runId} -->";
+
+    public static string Render(RunRecord run, string commandPrefix, DateTimeOffset now)
+    {
+        var text = new StringBuilder();
+        text.AppendLine(Marker(run.RunId));
+        text.AppendLine($"{Icon(run.State)} **{Headline(run)}**");
+        text.AppendLine();
+        text.AppendLine($"Run `{run.RunId}` requested by @{run.RequestedBy} ({Describe(run.Source)}) · {Elapsed(run, now)}");
+        if (run.PullRequestUrl is not null) text.AppendLine($"\nPull request: {run.PullRequestUrl}");
+        if (run.State.IsTerminal() && run.Error is not null) text.AppendLine($"\n> {run.Error}");
+        if (run.State == RunState.Succeeded && run.AgentSummary is not null)
+            text.AppendLine($"\n<details><summary>What the agent said</summary>\n\n{run.AgentSummary}\n\n</details>");
+        if (run.CostUsd is not null || run.Turns is not null)
+            text.AppendLine($"\nCost: {FormatCost(run.CostUsd)} · turns: {run.Turns?.ToString(CultureInfo.InvariantCulture) ?? "n/a"}");
+        text.AppendLine();
+        text.AppendLine(run.State.IsActive()
+            ? $"<sub>To stop it, comment `{commandPrefix} cancel` or remove the trigger label.</sub>"
+            : $"<sub>To try again, comment `{commandPrefix} retry`.</sub>");
+        return text.ToString();
+    }
+
+    private static string Headline(RunRecord run) => run.State switch
+    {
+        RunState.Queued => "Queued: waiting for a sandbox",
+        RunState.Provisioning => "Preparing a sandbox",
+        RunState.Running => "The agent is working on this issue",
+        RunState.Publishing => "Publishing the agent's changes",
+        RunState.Succeeded => "Done: a pull request is ready for review",
+        RunState.NoChanges => "Finished without changes",
+        RunState.Failed => "Failed",
+        RunState.TimedOut => "Timed out",
+        RunState.Cancelled => "Cancelled",
+        _ => run.State.ToString(),
+    };
+
+    private static string Icon(RunState state) => state switch
+    {
+        RunState.Succeeded => "✅",
+        RunState.NoChanges => "➖",
+        RunState.Failed => "❌",
+        RunState.TimedOut => "⏱️",
+        RunState.Cancelled => "🛑",
+        _ => "⏳",
+    };
+
+    internal static string Describe(CommandSource source) => source switch
+    {
+        CommandSource.Label => "trigger label",
+        CommandSource.Comment => "comment",
+        CommandSource.IssueClosed => "issue closed",
+        CommandSource.LabelRemoved => "trigger label removed",
+        CommandSource.Api => "operator API",
+        _ => source.ToString(),
+    };
+
+    private static string Elapsed(RunRecord run, DateTimeOffset now)
+    {
+        var span = (run.EndedAt ?? now) - run.CreatedAt;
+        var text = span.TotalHours >= 1 ? $"{(int)span.TotalHours}h {span.Minutes}m" : span.TotalMinutes >= 1 ? $"{span.Minutes}m {span.Seconds}s" : $"{span.Seconds}s";
+        return run.State.IsTerminal() ? $"took {text}" : $"running for {text}";
+    }
+
+    internal static string FormatCost(decimal? cost) => cost is null ? "n/a" : "$" + cost.Value.ToString("0.00##", CultureInfo.InvariantCulture);
+}

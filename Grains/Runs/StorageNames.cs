@@ -1,0 +1,12 @@
+namespace SandboxAgents.Runs;
+
+/// <summary>Names the silo configures and the grains rely on.</summary>
+public static class StorageNames
+{
+    /// <summary>The grain storage provider holding every issue's state.</summary>
+    public const string Runs = "runs";
+
+    public const string IssueState = "issue";
+
+    public const string WatchdogReminder = "watchdog";
+}

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# A stand-in for Claude Code in end-to-end tests. It reads the task file like the real agent and picks its behaviour
+# from a tag in the issue title: [edit], [nochange], [fail], [sleep]. It prints a Claude-style result line.
+set -u
+task=$(cat "$AGENT_TASK_FILE")
+result() { printf '{"type":"result","subtype":"%s","is_error":%s,"total_cost_usd":%s,"num_turns":%s,"result":"%s","session_id":"s-1"}\n' "$@"; }
+
+case "$task" in
+  *"[edit]"*)
+    echo "agent: editing README.md"
+    echo "Fixed by the agent." >> README.md
+    result success false 0.42 5 "Appended a line to README.md"
+    ;;
+  *"[nochange]"*)
+    echo "agent: nothing to change"
+    result success false 0.05 1 "The README is already correct"
+    ;;
+  *"[fail]"*)
+    echo "agent: giving up"
+    result error_during_execution true 0.10 2 "Could not understand the build"
+    exit 1
+    ;;
+  *"[sleep]"*)
+    # The marker lets the test find these processes on the host and prove they were killed.
+    marker=$(printf '%s' "$task" | sed -n 's/.*\[sleep \([0-9]*\)\].*/\1/p')
+    echo "agent: working for a long time"
+    sleep "$marker" &
+    sleep "$marker"
+    ;;
+  *)
+    echo "agent: unknown scenario" >&2
+    exit 2
+    ;;
+esac

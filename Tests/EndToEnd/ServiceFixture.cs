@@ -1,0 +1,120 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using Orleans.Reminders;
+using Orleans.TestingHost;
+using SandboxAgents.Gateway.Webhooks;
+using SandboxAgents.Tests.Fakes;
+
+namespace SandboxAgents.Tests.EndToEnd;
+
+/// <summary>
+/// The whole service as <c>dotnet run --project Silo</c> starts it, configured only through its documented keys:
+/// a fake GitHub API, a real bare repository for git, local sandboxes (bubblewrap when installed), and a scripted
+/// agent. The grain's clock is fake so the time-out can be reached without waiting; timers run on real time.
+/// </summary>
+public sealed class ServiceFixture : IAsyncLifetime
+{
+    public const string WebhookSecret = "end-to-end-webhook-secret";
+    public const string Repository = "octo/widgets";
+    public static readonly TimeSpan AgentTimeout = TimeSpan.FromMinutes(20);
+
+    private readonly DirectoryInfo _root = Directory.CreateTempSubdirectory("sandbox-agents-e2e-");
+    private WebApplicationFactory<Program> _factory = null!;
+    private int _delivery;
+
+    public FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
+    public FakeGitHubServer GitHub { get; private set; } = null!;
+    public BareRepository Git { get; private set; } = null!;
+    public HttpClient Http { get; private set; } = null!;
+    public string SandboxRoot => Path.Combine(_root.FullName, "sandboxes");
+
+    public async Task InitializeAsync()
+    {
+        GitHub = await FakeGitHubServer.StartAsync();
+        var gitRoot = Path.Combine(_root.FullName, "git");
+        Git = BareRepository.Create(gitRoot, "octo", "widgets");
+        var agents = Path.Combine(AppContext.BaseDirectory, "EndToEnd", "Agents");
+
+        var settings = new Dictionary<string, string>
+        {
+            ["GitHub:WebhookSecret"] = WebhookSecret,
+            ["GitHub:Token"] = FakeGitHubServer.Token,
+            ["GitHub:ApiUrl"] = GitHub.BaseUrl.ToString(),
+            ["GitHub:GitUrl"] = new Uri(gitRoot + "/").AbsoluteUri,
+            ["Agent:Command"] = $"bash {Path.Combine(agents, "scripted-agent.sh")}",
+            ["Agent:Timeout"] = AgentTimeout.ToString(),
+            ["Sandbox:Local:Root"] = SandboxRoot,
+            ["Sandbox:Local:ReadOnlyPaths:0"] = agents,
+            ["Runs:PollInterval"] = "00:00:00.100",
+            ["Runs:InstanceId"] = "e2e",
+            ["Storage:Provider"] = "memory",
+            ["Storage:Path"] = Path.Combine(_root.FullName, "data"),
+            ["Orleans:SiloPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Orleans:GatewayPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Orleans:ClusterId"] = "e2e-" + Guid.NewGuid().ToString("N")[..8],
+        };
+
+        _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
+        {
+            foreach (var (key, value) in settings) web.UseSetting(key, value);
+            web.ConfigureTestServices(services =>
+            {
+                services.AddSingleton<TimeProvider>(Clock);
+                services.UseTimeProviderForBackgroundAreas(TimeProvider.System);
+                services.AddKeyedSingleton<TimeProvider>(TimeProviderNames.Grains, TimeProvider.System);
+                services.AddKeyedSingleton<TimeProvider>(ReminderTimeProviderNames.Reminders, TimeProvider.System);
+            });
+        });
+        Http = _factory.CreateClient();
+        (await Http.GetAsync(new Uri("/healthz", UriKind.Relative))).EnsureSuccessStatusCode();
+    }
+
+    public Task<HttpResponseMessage> SendWebhookAsync(string eventName, JsonObject payload, string? deliveryId = null, bool sign = true)
+    {
+        var body = Encoding.UTF8.GetBytes(payload.ToJsonString());
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/github/webhooks") { Content = new ByteArrayContent(body) };
+        request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        request.Headers.Add("X-GitHub-Event", eventName);
+        request.Headers.Add("X-GitHub-Delivery", deliveryId ?? $"e2e-{Interlocked.Increment(ref _delivery)}-{Guid.NewGuid():N}");
+        request.Headers.Add("User-Agent", "GitHub-Hookshot/e2e");
+        if (sign) request.Headers.Add("X-Hub-Signature-256", WebhookSignature.Compute(WebhookSecret, body));
+        return Http.SendAsync(request);
+    }
+
+    public async Task<JsonObject?> GetTaskAsync(int number)
+    {
+        var response = await Http.GetAsync(new Uri($"/api/tasks/{Repository}/{number}", UriKind.Relative));
+        return response.StatusCode == HttpStatusCode.NotFound ? null : JsonNode.Parse(await response.EnsureSuccessStatusCode().Content.ReadAsStringAsync())!.AsObject();
+    }
+
+    public Task<JsonObject> WaitForStateAsync(int number, string state) =>
+        Eventually.MatchesAsync(async () => (await GetTaskAsync(number))!, t => t?["state"]?.GetValue<string>() == state, $"issue {number} {state}", TimeSpan.FromSeconds(60))!;
+
+    public async Task DisposeAsync()
+    {
+        Http.Dispose();
+        await _factory.DisposeAsync();
+        await GitHub.DisposeAsync();
+        _root.Delete(recursive: true);
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class ServiceCollection : ICollectionFixture<ServiceFixture>
+{
+    public const string Name = "service end to end";
+}

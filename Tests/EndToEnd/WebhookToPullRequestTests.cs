@@ -1,0 +1,211 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using SandboxAgents.Tests.Fakes;
+
+namespace SandboxAgents.Tests.EndToEnd;
+
+[Collection(ServiceCollection.Name)]
+public sealed class WebhookToPullRequestTests(ServiceFixture service)
+{
+    private static JsonObject Labeled(int number, string title, string sender = "maintainer")
+    {
+        var payload = Payloads.For("issues.labeled", ServiceFixture.Repository, number, sender: sender, label: "agent");
+        payload["issue"]!["title"] = title;
+        payload["issue"]!["body"] = "The README says 'Teh widgets'.";
+        return payload;
+    }
+
+    private static JsonObject Comment(int number, string body, string sender = "maintainer") =>
+        Payloads.For("issue_comment.created", ServiceFixture.Repository, number, sender: sender, comment: body);
+
+    private IReadOnlyList<JsonObject> Comments(int number) => service.GitHub.CommentsOn(ServiceFixture.Repository, number);
+
+    private Task WaitForSandboxesGoneAsync() =>
+        Eventually.TrueAsync(() => !Directory.Exists(service.SandboxRoot) || Directory.GetDirectories(service.SandboxRoot).Length == 0, "sandbox directories removed");
+
+    [Fact]
+    public async Task LabeledIssue_AgentEdits_PushesBranch_OpensOnePullRequest_FinalisesOneComment()
+    {
+        var response = await service.SendWebhookAsync("issues", Labeled(101, "Fix teh typo [edit]"));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+
+        var done = await service.WaitForStateAsync(101, "Succeeded");
+        var branch = done["branch"]!.GetValue<string>();
+        Assert.StartsWith("agent/issue-101-", branch);
+        Assert.Contains(branch, service.Git.Branches());
+        Assert.Contains("Fixed by the agent.", service.Git.Show(branch, "README.md"));
+        Assert.DoesNotContain(FakeGitHubServer.Token, service.Git.Config());
+
+        var pull = Assert.Single(service.GitHub.PullRequestsFor(ServiceFixture.Repository), p => p["head"]!["ref"]!.GetValue<string>() == branch);
+        Assert.Contains("Closes #101", pull["body"]!.GetValue<string>());
+        Assert.Contains("Appended a line to README.md", pull["body"]!.GetValue<string>());
+        Assert.True(pull["draft"]!.GetValue<bool>());
+        Assert.Equal("main", pull["base"]!["ref"]!.GetValue<string>());
+        Assert.Equal(pull["html_url"]!.GetValue<string>(), done["pullRequestUrl"]!.GetValue<string>());
+
+        var comment = Assert.Single(Comments(101));
+        await Eventually.TrueAsync(() => comment["body"]!.GetValue<string>().Contains(pull["html_url"]!.GetValue<string>(), StringComparison.Ordinal), "the comment links the pull request");
+        Assert.True(comment["edits"]!.GetValue<int>() >= 1);
+        await WaitForSandboxesGoneAsync();
+        Assert.True((await service.GetTaskAsync(101))!["history"]![0]!["sandboxDeleted"]!.GetValue<bool>());
+    }
+
+    [Fact]
+    public async Task AgentChangesNothing_EndsNoChanges_WithoutPullRequest()
+    {
+        await service.SendWebhookAsync("issues", Labeled(102, "Check the README [nochange]"));
+
+        var done = await service.WaitForStateAsync(102, "NoChanges");
+
+        Assert.DoesNotContain(done["branch"]!.GetValue<string>(), service.Git.Branches());
+        Assert.DoesNotContain(service.GitHub.PullRequestsFor(ServiceFixture.Repository), p => p["head"]!["ref"]!.GetValue<string>() == done["branch"]!.GetValue<string>());
+        var comment = Assert.Single(Comments(102));
+        await Eventually.TrueAsync(() => comment["body"]!.GetValue<string>().Contains("without changes", StringComparison.Ordinal), "the comment says so");
+    }
+
+    [Fact]
+    public async Task AgentFails_EndsFailed_WithTheReasonOnTheIssue()
+    {
+        await service.SendWebhookAsync("issues", Labeled(103, "Rewrite the build [fail]"));
+
+        var done = await service.WaitForStateAsync(103, "Failed");
+
+        var error = done["error"]!.GetValue<string>();
+        Assert.Contains("exited with code 1", error);
+        var comment = Assert.Single(Comments(103));
+        await Eventually.TrueAsync(() => comment["body"]!.GetValue<string>().Contains(error, StringComparison.Ordinal), "the reason is on the issue");
+    }
+
+    [Fact]
+    public async Task CancelComment_WhileRunning_KillsTheAgent_DeletesTheSandbox()
+    {
+        const string marker = "7104";
+        await service.SendWebhookAsync("issues", Labeled(104, $"Take forever [sleep {marker}]"));
+        await service.WaitForStateAsync(104, "Running");
+        await Eventually.TrueAsync(() => AgentProcesses(marker).Count == 2, "the agent and its child are running");
+
+        var response = await service.SendWebhookAsync("issue_comment", Comment(104, "/agent cancel"));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+
+        var done = await service.WaitForStateAsync(104, "Cancelled");
+        Assert.Contains("@maintainer", done["error"]!.GetValue<string>());
+        await Eventually.TrueAsync(() => AgentProcesses(marker).Count == 0, "every process of the sandbox is gone");
+        await Eventually.MatchesAsync(() => service.GetTaskAsync(104), t => t!["history"]![0]!["sandboxDeleted"]!.GetValue<bool>(), "deletion recorded");
+        var comment = Assert.Single(Comments(104));
+        await Eventually.TrueAsync(() => comment["body"]!.GetValue<string>().Contains("Cancelled", StringComparison.Ordinal), "the comment says so");
+    }
+
+    [Fact]
+    public async Task RunPastTheTimeLimit_EndsTimedOut_DeletesTheSandbox()
+    {
+        const string marker = "7105";
+        await service.SendWebhookAsync("issues", Labeled(105, $"Take forever [sleep {marker}]"));
+        await service.WaitForStateAsync(105, "Running");
+
+        service.Clock.Advance(ServiceFixture.AgentTimeout);
+
+        var done = await service.WaitForStateAsync(105, "TimedOut");
+        Assert.Contains("time limit", done["error"]!.GetValue<string>());
+        await Eventually.TrueAsync(() => AgentProcesses(marker).Count == 0, "every process of the sandbox is gone");
+        var comment = Assert.Single(Comments(105));
+        await Eventually.TrueAsync(() => comment["body"]!.GetValue<string>().Contains("Timed out", StringComparison.Ordinal), "the comment says so");
+    }
+
+    [Fact]
+    public async Task SameDeliveryTwice_StartsOneRun()
+    {
+        var payload = Labeled(106, "Check twice [nochange]");
+
+        var first = await service.SendWebhookAsync("issues", payload, deliveryId: "delivery-106");
+        var second = await service.SendWebhookAsync("issues", payload, deliveryId: "delivery-106");
+
+        Assert.Equal((HttpStatusCode.OK, HttpStatusCode.OK), (first.StatusCode, second.StatusCode));
+        var done = await service.WaitForStateAsync(106, "NoChanges");
+        Assert.Single(done["history"]!.AsArray());
+        Assert.Single(Comments(106));
+    }
+
+    [Theory]
+    [InlineData(false, null)]
+    [InlineData(true, "sha256=0000000000000000000000000000000000000000000000000000000000000000")]
+    public async Task UnsignedOrWronglySignedDelivery_Gets401_AndStartsNothing(bool withHeader, string? signature)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/github/webhooks") { Content = JsonContent(Labeled(107, "Sneaky [edit]")) };
+        request.Headers.Add("X-GitHub-Event", "issues");
+        request.Headers.Add("X-GitHub-Delivery", Guid.NewGuid().ToString());
+        if (withHeader) request.Headers.Add("X-Hub-Signature-256", signature);
+
+        var response = await service.Http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Null(await service.GetTaskAsync(107));
+        Assert.Empty(Comments(107));
+    }
+
+    [Fact]
+    public async Task SignedButMalformedPayload_Gets400()
+    {
+        var response = await service.SendWebhookAsync("issues", new JsonObject { ["action"] = "labeled", ["issue"] = "not an object" });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Ping_Gets200()
+    {
+        var response = await service.SendWebhookAsync("ping", Payloads.Load("ping.payload"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task SenderWithReadPermission_StartsNothing()
+    {
+        service.GitHub.Permissions["reader"] = "read";
+
+        await service.SendWebhookAsync("issues", Labeled(108, "Let me in [edit]", sender: "reader"));
+        // Commands are handled in order: once the writer's run exists, the reader's was decided.
+        var writer = Comment(108, "/agent run", sender: "writer");
+        writer["issue"]!["title"] = "Let me in [nochange]";
+        await service.SendWebhookAsync("issue_comment", writer);
+        var run = await service.WaitForStateAsync(108, "NoChanges");
+
+        var history = Assert.Single(run["history"]!.AsArray());
+        Assert.Equal("writer", history!["requestedBy"]!.GetValue<string>());
+        Assert.Contains(service.GitHub.Requests, r => r.PathAndQuery.EndsWith("/collaborators/reader/permission", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task TaskApi_UnknownIssue_Is404_BadKey_Is400()
+    {
+        Assert.Equal(HttpStatusCode.NotFound, (await service.Http.GetAsync(new Uri("/api/tasks/octo/widgets/999", UriKind.Relative))).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await service.Http.GetAsync(new Uri("/api/tasks/octo/widgets/abc", UriKind.Relative))).StatusCode);
+    }
+
+    private static ByteArrayContentWithType JsonContent(JsonObject payload) => new(payload.ToJsonString());
+
+    /// <summary>Processes anywhere on the host running the scripted agent's <c>sleep {marker}</c>.</summary>
+    private static List<int> AgentProcesses(string marker)
+    {
+        var found = new List<int>();
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out var pid)) continue;
+            try
+            {
+                var commandLine = File.ReadAllText(Path.Combine(dir, "cmdline")).Replace('\0', ' ').Trim();
+                if (commandLine == $"sleep {marker}") found.Add(pid);
+            }
+            catch (IOException) { }
+            catch (UnauthorizedAccessException) { }
+        }
+
+        return found;
+    }
+
+    private sealed class ByteArrayContentWithType : ByteArrayContent
+    {
+        public ByteArrayContentWithType(string json) : base(System.Text.Encoding.UTF8.GetBytes(json)) =>
+            Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+    }
+}

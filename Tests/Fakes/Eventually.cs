@@ -1,0 +1,25 @@
+namespace SandboxAgents.Tests.Fakes;
+
+/// <summary>
+/// Waits for work already set in motion (a grain turn, a child process) to show its effect. It never waits for time
+/// to pass in the system under test: tests move the fake clock themselves. The bound only turns a hang into a failure.
+/// </summary>
+public static class Eventually
+{
+    public static async Task<T> MatchesAsync<T>(Func<Task<T>> read, Func<T, bool> condition, string what, TimeSpan? within = null)
+    {
+        var deadline = DateTime.UtcNow + (within ?? TimeSpan.FromSeconds(30));
+        var value = await read();
+        while (!condition(value))
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"Gave up waiting for {what}; last value: {value}");
+            await Task.Delay(10);
+            value = await read();
+        }
+
+        return value;
+    }
+
+    public static Task TrueAsync(Func<bool> condition, string what, TimeSpan? within = null) =>
+        MatchesAsync(() => Task.FromResult(condition()), c => c, what, within);
+}

@@ -1,0 +1,61 @@
+using System.Collections.Concurrent;
+using SandboxAgents.GitHub;
+
+namespace SandboxAgents.Tests.Fakes;
+
+/// <summary>An in-memory GitHub for grain tests: permissions by login, comments with their edit history, pull requests.</summary>
+public sealed class FakeGitHubIssues : IGitHubIssues
+{
+    private long _nextId = 1000;
+
+    public ConcurrentDictionary<string, string> Permissions { get; } = new(StringComparer.OrdinalIgnoreCase);
+    public ConcurrentDictionary<long, FakeComment> Comments { get; } = new();
+    public ConcurrentQueue<(IssueKey Issue, NewPullRequestSpec Spec, PullRequestRef Ref)> PullRequests { get; } = new();
+    public bool FailPermissionLookups { get => Volatile.Read(ref _failPermissionLookups); set => Volatile.Write(ref _failPermissionLookups, value); }
+    private bool _failPermissionLookups;
+
+    public IEnumerable<FakeComment> CommentsOn(IssueKey issue) => Comments.Values.Where(c => c.Issue == issue).OrderBy(c => c.Id);
+
+    public Task<string> GetPermissionAsync(string owner, string repository, string login, CancellationToken cancellationToken) =>
+        FailPermissionLookups
+            ? throw new HttpRequestException("injected GitHub outage")
+            : Task.FromResult(Permissions.GetValueOrDefault(login, "write"));
+
+    public Task<long> CreateCommentAsync(IssueKey issue, string body, CancellationToken cancellationToken)
+    {
+        var id = Interlocked.Increment(ref _nextId);
+        Comments[id] = new FakeComment(id, issue) { Bodies = { body } };
+        return Task.FromResult(id);
+    }
+
+    public Task<long?> FindCommentAsync(IssueKey issue, string marker, CancellationToken cancellationToken) =>
+        Task.FromResult(CommentsOn(issue).FirstOrDefault(c => c.Body.Contains(marker, StringComparison.Ordinal))?.Id);
+
+    public Task UpdateCommentAsync(IssueKey issue, long commentId, string body, CancellationToken cancellationToken)
+    {
+        Comments[commentId].Bodies.Add(body);
+        return Task.CompletedTask;
+    }
+
+    public Task<IssueText> GetIssueAsync(IssueKey issue, CancellationToken cancellationToken) =>
+        Task.FromResult(new IssueText($"Issue {issue.Number}", "Body read from GitHub"));
+
+    public Task<PullRequestRef?> FindOpenPullRequestAsync(IssueKey issue, string branch, CancellationToken cancellationToken) =>
+        Task.FromResult<PullRequestRef?>(PullRequests.FirstOrDefault(p => p.Issue == issue && p.Spec.Head == branch).Ref);
+
+    public Task<PullRequestRef> CreatePullRequestAsync(IssueKey issue, NewPullRequestSpec spec, CancellationToken cancellationToken)
+    {
+        var number = PullRequests.Count + 1;
+        var created = new PullRequestRef(number, $"https://github.example/{issue.RepositoryFullName}/pull/{number}");
+        PullRequests.Enqueue((issue, spec, created));
+        return Task.FromResult(created);
+    }
+}
+
+public sealed class FakeComment(long id, IssueKey issue)
+{
+    public long Id => id;
+    public IssueKey Issue => issue;
+    public List<string> Bodies { get; } = [];
+    public string Body => Bodies[^1];
+}

@@ -1,0 +1,68 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using Orleans.Configuration;
+using Orleans.Reminders;
+using Orleans.TestingHost;
+using SandboxAgents.GitHub;
+using SandboxAgents.Hosting;
+using SandboxAgents.Runs;
+using SandboxAgents.Sandboxes;
+using SandboxAgents.Tests.Fakes;
+
+namespace SandboxAgents.Tests.Grains;
+
+/// <summary>
+/// One in-process silo for the grain tests, with a fake sandbox provider, a fake GitHub and a fake clock that
+/// drives grain timers and reminders. Each test uses its own issue key.
+/// </summary>
+public sealed class GrainClusterFixture : IAsyncLifetime
+{
+    public static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(5);
+    public static readonly TimeSpan WatchdogPeriod = TimeSpan.FromMinutes(1);
+    public static readonly TimeSpan AgentTimeout = TimeSpan.FromMinutes(30);
+
+    private int _issueNumber;
+
+    public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 11, 28, 9, 0, 0, TimeSpan.Zero));
+    public FakeSandboxProvider Sandboxes { get; } = new();
+    public FakeGitHubIssues GitHub { get; } = new();
+    public InProcessTestCluster Cluster { get; private set; } = null!;
+
+    public IGrainFactory Grains => Cluster.Client;
+
+    public IssueKey NextIssue() => new("octo", "widgets", Interlocked.Increment(ref _issueNumber));
+
+    public async Task InitializeAsync()
+    {
+        var builder = new InProcessTestClusterBuilder(1);
+        builder.ConfigureSilo((_, silo) =>
+        {
+            silo.AddMemoryGrainStorage(StorageNames.Runs);
+            silo.UseInMemoryReminderService();
+            silo.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = WatchdogPeriod);
+            silo.Services.AddSingleton<TimeProvider>(Clock);
+            silo.Services.UseTimeProviderForBackgroundAreas(TimeProvider.System);
+            silo.Services.AddKeyedSingleton<TimeProvider>(ReminderTimeProviderNames.Reminders, Clock);
+            silo.Services.AddSingleton<ISandboxProvider>(Sandboxes);
+            silo.Services.AddSingleton<IGitHubIssues>(GitHub);
+            silo.Services.AddSandboxRuns();
+            silo.Services.Configure<RunOptions>(o =>
+            {
+                o.PollInterval = PollInterval;
+                o.WatchdogPeriod = WatchdogPeriod;
+                o.InstanceId = "grain-tests";
+            });
+            silo.Services.Configure<AgentOptions>(o => o.Timeout = AgentTimeout);
+        });
+        Cluster = builder.Build();
+        await Cluster.DeployAsync();
+    }
+
+    public async Task DisposeAsync() => await Cluster.DisposeAsync();
+}
+
+[CollectionDefinition(Name)]
+public sealed class GrainClusterCollection : ICollectionFixture<GrainClusterFixture>
+{
+    public const string Name = "grain cluster";
+}

@@ -1,0 +1,285 @@
+using SandboxAgents.Runner;
+using SandboxAgents.Sandboxes;
+using SandboxAgents.Tests.Fakes;
+
+namespace SandboxAgents.Tests.Grains;
+
+[Collection(GrainClusterCollection.Name)]
+public sealed class SandboxGrainTests(GrainClusterFixture fixture)
+{
+    private static int _delivery;
+
+    private static IssueCommand Command(CommandKind kind, string actor = "maintainer", CommandSource source = CommandSource.Label, string? delivery = null) =>
+        new(kind, source, actor, delivery ?? $"delivery-{Interlocked.Increment(ref _delivery)}", new IssueText("Fix the typo", "README says 'teh'."));
+
+    private ISandboxGrain Grain(IssueKey issue) => fixture.Grains.GetGrain<ISandboxGrain>(issue.ToString());
+
+    private Task<IssueSnapshot> WaitForAsync(IssueKey issue, Func<IssueSnapshot, bool> condition, string what) =>
+        Eventually.MatchesAsync(() => Grain(issue).GetSnapshotAsync(), condition, $"{issue}: {what}");
+
+    private async Task<(IssueSnapshot Snapshot, FakeSandbox Sandbox)> StartRunAsync(IssueKey issue)
+    {
+        Assert.Equal(SubmitOutcome.Accepted, await Grain(issue).SubmitAsync(Command(CommandKind.Run)));
+        var running = await WaitForAsync(issue, s => s.State == RunState.Running, "Running");
+        return (running, fixture.Sandboxes.ForRun(running.RunId!)!);
+    }
+
+    /// <summary>Moves the fake clock one poll interval, so the grain timer looks at the run again.</summary>
+    private void Poll() => fixture.Clock.Advance(GrainClusterFixture.PollInterval);
+
+    [Fact]
+    public async Task Submit_Run_ProvisionsLabelledSandboxAndStartsRunner()
+    {
+        var issue = fixture.NextIssue();
+
+        var (snapshot, sandbox) = await StartRunAsync(issue);
+
+        Assert.Equal(sandbox.Id, snapshot.SandboxId);
+        Assert.Equal($"agent/issue-{issue.Number}-{snapshot.RunId![..8]}", snapshot.Branch);
+        Assert.Equal(issue.ToString(), sandbox.Labels[SandboxLabels.Issue]);
+        Assert.Equal(snapshot.RunId, sandbox.Labels[SandboxLabels.Run]);
+        Assert.Equal("grain-tests", sandbox.Labels[SandboxLabels.Instance]);
+        Assert.Equal(snapshot.Branch, sandbox.Spec.Environment[RunnerEnvironment.Branch]);
+        Assert.Contains("README says 'teh'.", sandbox.ReadFile(RunnerFiles.Task));
+        Assert.NotNull(sandbox.ReadFile(RunnerFiles.Script));
+        Assert.Single(sandbox.Commands);
+        Assert.Equal([RunState.Queued, RunState.Provisioning, RunState.Running], snapshot.History[^1].Transitions.Select(t => t.State));
+        var comment = Assert.Single(fixture.GitHub.CommentsOn(issue));
+        Assert.Contains("working on this issue", comment.Body);
+    }
+
+    [Fact]
+    public async Task RunnerCommitted_OpensOneDraftPullRequest_DeletesSandbox_FinalisesComment()
+    {
+        var issue = fixture.NextIssue();
+        var (running, sandbox) = await StartRunAsync(issue);
+
+        sandbox.FinishRunner(RunnerResults.Committed(running.Branch!));
+        Poll();
+        var done = await WaitForAsync(issue, s => s.State == RunState.Succeeded && s.History[^1].SandboxDeleted, "Succeeded and cleaned up");
+
+        var pullRequest = Assert.Single(fixture.GitHub.PullRequests, p => p.Issue == issue);
+        Assert.True(pullRequest.Spec.Draft);
+        Assert.Equal(running.Branch, pullRequest.Spec.Head);
+        Assert.Equal("main", pullRequest.Spec.Base);
+        Assert.Contains($"Closes #{issue.Number}", pullRequest.Spec.Body);
+        Assert.Contains("Fixed the typo", pullRequest.Spec.Body);
+        Assert.Contains("$0.1234", pullRequest.Spec.Body);
+        Assert.Equal(pullRequest.Ref.Url, done.PullRequestUrl);
+        Assert.True(sandbox.Deleted);
+        Assert.Equal(0.1234m, done.History[^1].CostUsd);
+        Assert.Equal(7, done.History[^1].Turns);
+        var comment = Assert.Single(fixture.GitHub.CommentsOn(issue));
+        await Eventually.TrueAsync(() => comment.Body.Contains(pullRequest.Ref.Url, StringComparison.Ordinal), "final comment");
+        Assert.Contains("Done", comment.Body);
+    }
+
+    [Fact]
+    public async Task RunnerWithoutCommits_EndsNoChanges_WithoutPullRequest()
+    {
+        var issue = fixture.NextIssue();
+        var (running, sandbox) = await StartRunAsync(issue);
+
+        sandbox.FinishRunner(RunnerResults.NoChanges(running.Branch!));
+        Poll();
+        await WaitForAsync(issue, s => s.State == RunState.NoChanges && s.History[^1].SandboxDeleted, "NoChanges");
+
+        Assert.DoesNotContain(fixture.GitHub.PullRequests, p => p.Issue == issue);
+        var comment = Assert.Single(fixture.GitHub.CommentsOn(issue));
+        await Eventually.TrueAsync(() => comment.Body.Contains("without changes", StringComparison.Ordinal), "final comment");
+    }
+
+    [Theory]
+    [InlineData(true, "success")]
+    [InlineData(false, "error_max_turns")]
+    public async Task AgentReportsError_EvenWithCommits_EndsFailedWithReason(bool isError, string subtype)
+    {
+        var issue = fixture.NextIssue();
+        var (running, sandbox) = await StartRunAsync(issue);
+
+        sandbox.FinishRunner(RunnerResults.Committed(running.Branch!, "rate limited", isError, subtype));
+        Poll();
+        var failed = await WaitForAsync(issue, s => s.State == RunState.Failed && s.History[^1].SandboxDeleted, "Failed");
+
+        Assert.Contains(isError ? "reported an error" : subtype, failed.Error);
+        Assert.DoesNotContain(fixture.GitHub.PullRequests, p => p.Issue == issue);
+        var comment = Assert.Single(fixture.GitHub.CommentsOn(issue));
+        await Eventually.TrueAsync(() => comment.Body.Contains(failed.Error!, StringComparison.Ordinal), "reason on the issue");
+    }
+
+    [Fact]
+    public async Task AgentExitsNonZero_EndsFailed()
+    {
+        var issue = fixture.NextIssue();
+        var (running, sandbox) = await StartRunAsync(issue);
+
+        sandbox.FinishRunner(RunnerResults.AgentExited(running.Branch!, 3));
+        Poll();
+        var failed = await WaitForAsync(issue, s => s.State == RunState.Failed, "Failed");
+
+        Assert.Contains("exited with code 3", failed.Error);
+    }
+
+    [Fact]
+    public async Task RunnerLeavesNoResult_EndsFailed()
+    {
+        var issue = fixture.NextIssue();
+        var (_, sandbox) = await StartRunAsync(issue);
+
+        sandbox.FinishRunner(resultJson: null, exitCode: 2);
+        Poll();
+        var failed = await WaitForAsync(issue, s => s.State == RunState.Failed, "Failed");
+
+        Assert.Contains("without a result", failed.Error);
+    }
+
+    [Fact]
+    public async Task SecondRunCommand_WhileActive_IsIgnored()
+    {
+        var issue = fixture.NextIssue();
+        var (running, _) = await StartRunAsync(issue);
+
+        Assert.Equal(SubmitOutcome.Accepted, await Grain(issue).SubmitAsync(Command(CommandKind.Run, source: CommandSource.Comment)));
+        Assert.Equal(SubmitOutcome.Accepted, await Grain(issue).SubmitAsync(Command(CommandKind.Retry, source: CommandSource.Comment)));
+        Poll();
+        var snapshot = await WaitForAsync(issue, s => s.PendingCommands == 0, "both commands decided");
+
+        Assert.Equal(running.RunId, snapshot.RunId);
+        Assert.Single(snapshot.History);
+        Assert.Single(fixture.Sandboxes.Calls, c => c.StartsWith("create", StringComparison.Ordinal) && c.Contains($"-{issue.Number}-", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task SameDelivery_Twice_IsAcknowledgedAndDropped()
+    {
+        var issue = fixture.NextIssue();
+
+        Assert.Equal(SubmitOutcome.Accepted, await Grain(issue).SubmitAsync(Command(CommandKind.Run, delivery: $"same-{issue.Number}")));
+        Assert.Equal(SubmitOutcome.DuplicateDelivery, await Grain(issue).SubmitAsync(Command(CommandKind.Run, delivery: $"same-{issue.Number}")));
+        var running = await WaitForAsync(issue, s => s.State == RunState.Running, "Running");
+
+        Assert.Single(running.History);
+    }
+
+    [Fact]
+    public async Task Deadline_Passes_EndsTimedOut_AndDeletesSandbox()
+    {
+        var issue = fixture.NextIssue();
+        var (_, sandbox) = await StartRunAsync(issue);
+
+        fixture.Clock.Advance(GrainClusterFixture.AgentTimeout);
+        var timedOut = await WaitForAsync(issue, s => s.State == RunState.TimedOut && s.History[^1].SandboxDeleted, "TimedOut");
+
+        Assert.True(sandbox.Deleted);
+        Assert.Contains("time limit", timedOut.Error);
+        var comment = Assert.Single(fixture.GitHub.CommentsOn(issue));
+        await Eventually.TrueAsync(() => comment.Body.Contains("Timed out", StringComparison.Ordinal), "final comment");
+    }
+
+    [Fact]
+    public async Task Cancel_WhileRunning_EndsCancelled_DeletesSandbox_SaysWho()
+    {
+        var issue = fixture.NextIssue();
+        var (_, sandbox) = await StartRunAsync(issue);
+
+        await Grain(issue).SubmitAsync(Command(CommandKind.Cancel, actor: "lead", source: CommandSource.Comment));
+        var cancelled = await WaitForAsync(issue, s => s.State == RunState.Cancelled && s.History[^1].SandboxDeleted, "Cancelled");
+
+        Assert.True(sandbox.Deleted);
+        Assert.Contains("@lead", cancelled.Error);
+        var comment = Assert.Single(fixture.GitHub.CommentsOn(issue));
+        await Eventually.TrueAsync(() => comment.Body.Contains("Cancelled", StringComparison.Ordinal) && comment.Body.Contains("@lead", StringComparison.Ordinal), "final comment");
+    }
+
+    [Fact]
+    public async Task Cancel_WhenIdle_ChangesNothing()
+    {
+        var issue = fixture.NextIssue();
+
+        await Grain(issue).SubmitAsync(Command(CommandKind.Cancel, source: CommandSource.IssueClosed));
+        var snapshot = await WaitForAsync(issue, s => s.PendingCommands == 0, "command processed");
+
+        Assert.Equal(RunState.Idle, snapshot.State);
+        Assert.Empty(snapshot.History);
+    }
+
+    [Fact]
+    public async Task FailedDelete_IsRetriedUntilTheSandboxIsGone()
+    {
+        var issue = fixture.NextIssue();
+        var (_, sandbox) = await StartRunAsync(issue);
+        fixture.Sandboxes.FailNextDeletes(2);
+
+        await Grain(issue).SubmitAsync(Command(CommandKind.Cancel, source: CommandSource.Comment));
+        var cancelled = await WaitForAsync(issue, s => s.State == RunState.Cancelled, "Cancelled");
+        Assert.False(cancelled.History[^1].SandboxDeleted);
+        Assert.False(sandbox.Deleted);
+
+        Poll();
+        Poll();
+        await WaitForAsync(issue, s => s.History[^1].SandboxDeleted, "sandbox deleted on a later tick");
+        Assert.True(sandbox.Deleted);
+        Assert.True(fixture.Sandboxes.Calls.Count(c => c == $"delete {sandbox.Id}") >= 3);
+    }
+
+    [Fact]
+    public async Task SenderWithReadPermission_StartsNothing()
+    {
+        var issue = fixture.NextIssue();
+        fixture.GitHub.Permissions["reader"] = "read";
+
+        await Grain(issue).SubmitAsync(Command(CommandKind.Run, actor: "reader"));
+        var snapshot = await WaitForAsync(issue, s => s.PendingCommands == 0, "command processed");
+
+        Assert.Empty(snapshot.History);
+        Assert.Empty(fixture.GitHub.CommentsOn(issue));
+    }
+
+    [Fact]
+    public async Task PermissionLookupFails_StartsNothing()
+    {
+        var issue = fixture.NextIssue();
+        fixture.GitHub.FailPermissionLookups = true;
+        try
+        {
+            await Grain(issue).SubmitAsync(Command(CommandKind.Run, actor: $"someone-{issue.Number}"));
+            var snapshot = await WaitForAsync(issue, s => s.PendingCommands == 0, "command processed");
+            Assert.Empty(snapshot.History);
+        }
+        finally
+        {
+            fixture.GitHub.FailPermissionLookups = false;
+        }
+    }
+
+    [Fact]
+    public async Task Watchdog_ReactivatesDeactivatedGrain_AndCarriesTheRunToItsEnd()
+    {
+        var issue = fixture.NextIssue();
+        var (running, sandbox) = await StartRunAsync(issue);
+        await fixture.Cluster.DeactivateAsync(Grain(issue));
+
+        sandbox.FinishRunner(RunnerResults.Committed(running.Branch!));
+        fixture.Clock.Advance(GrainClusterFixture.WatchdogPeriod);
+        await Eventually.TrueAsync(() => sandbox.Deleted, "the reminder re-activated the grain, which published and cleaned up");
+
+        var done = await Grain(issue).GetSnapshotAsync();
+        Assert.Equal(RunState.Succeeded, done.State);
+        Assert.Single(fixture.GitHub.PullRequests, p => p.Issue == issue);
+    }
+
+    [Fact]
+    public async Task CancelledRun_ThenRetry_StartsANewRun()
+    {
+        var issue = fixture.NextIssue();
+        var (first, _) = await StartRunAsync(issue);
+        await Grain(issue).SubmitAsync(Command(CommandKind.Cancel, source: CommandSource.Comment));
+        await WaitForAsync(issue, s => s.State == RunState.Cancelled, "Cancelled");
+
+        await Grain(issue).SubmitAsync(Command(CommandKind.Retry, source: CommandSource.Comment));
+        var second = await WaitForAsync(issue, s => s.State == RunState.Running && s.RunId != first.RunId, "a second run");
+
+        Assert.Equal(2, second.History.Count);
+        Assert.NotEqual(first.Branch, second.Branch);
+    }
+}
