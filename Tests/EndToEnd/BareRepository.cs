@@ -15,6 +15,7 @@ public sealed class BareRepository
     public static BareRepository Create(string root, string owner, string repository)
     {
         var path = System.IO.Path.Combine(root, owner, repository + ".git");
+        Directory.CreateDirectory(path);
         Git(root, "init", "--bare", "--initial-branch=main", path);
         var seed = Directory.CreateTempSubdirectory("seed-").FullName;
         try

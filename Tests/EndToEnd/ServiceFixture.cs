@@ -95,13 +95,13 @@ public sealed class ServiceFixture : IAsyncLifetime
     }
 
     public Task<JsonObject> WaitForStateAsync(int number, string state) =>
-        Eventually.MatchesAsync(async () => (await GetTaskAsync(number))!, t => t?["state"]?.GetValue<string>() == state, $"issue {number} {state}", TimeSpan.FromSeconds(60))!;
+        Eventually.MatchesAsync(async () => (await GetTaskAsync(number))!, t => t?["state"]?.GetValue<string>() == state, $"issue {number} {state}", TimeSpan.FromSeconds(30))!;
 
     public async Task DisposeAsync()
     {
-        Http.Dispose();
-        await _factory.DisposeAsync();
-        await GitHub.DisposeAsync();
+        Http?.Dispose();
+        if (_factory is not null) await _factory.DisposeAsync();
+        if (GitHub is not null) await GitHub.DisposeAsync();
         _root.Delete(recursive: true);
     }
 

@@ -60,7 +60,9 @@ public sealed class FakeGitHubServer : IAsyncDisposable
             var body = await new StreamReader(context.Request.Body).ReadToEndAsync();
             context.Request.Body.Position = 0;
             Requests.Enqueue(new RecordedRequest(context.Request.Method, context.Request.Path + context.Request.QueryString, body));
-            if (context.Request.Headers.Authorization.ToString() != $"token {Token}")
+            // GitHub accepts both schemes for a token; Octokit sends "Token".
+            var authorization = context.Request.Headers.Authorization.ToString();
+            if (!authorization.Equals($"token {Token}", StringComparison.OrdinalIgnoreCase) && authorization != $"Bearer {Token}")
             {
                 context.Response.StatusCode = StatusCodes.Status401Unauthorized;
                 await context.Response.WriteAsJsonAsync(new { message = "Bad credentials", documentation_url = "https://docs.github.com/rest" });

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # A stand-in for Claude Code in end-to-end tests. It reads the task file like the real agent and picks its behaviour
-# from a tag in the issue title: [edit], [nochange], [fail], [sleep]. It prints a Claude-style result line.
+# from a tag in the issue title: [edit], [nochange], [fail], [sleep N]. It prints a Claude-style result line.
 set -u
 task=$(cat "$AGENT_TASK_FILE")
 result() { printf '{"type":"result","subtype":"%s","is_error":%s,"total_cost_usd":%s,"num_turns":%s,"result":"%s","session_id":"s-1"}\n' "$@"; }
@@ -20,7 +20,7 @@ case "$task" in
     result error_during_execution true 0.10 2 "Could not understand the build"
     exit 1
     ;;
-  *"[sleep]"*)
+  *"[sleep "*)
     # The marker lets the test find these processes on the host and prove they were killed.
     marker=$(printf '%s' "$task" | sed -n 's/.*\[sleep \([0-9]*\)\].*/\1/p')
     echo "agent: working for a long time"
