@@ -38,6 +38,7 @@ public static class RunServicesExtensions
         services.AddSingleton<RunnerLauncher>();
         services.AddSingleton<StatusCommentPublisher>();
         services.AddSingleton<RunDriver>();
+        services.AddHostedService<SandboxProviderCheck>();
         return services;
     }
 

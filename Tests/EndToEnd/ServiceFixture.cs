@@ -23,6 +23,7 @@ public sealed class ServiceFixture : IAsyncLifetime
 {
     public const string WebhookSecret = "end-to-end-webhook-secret";
     public const string Repository = "octo/widgets";
+    public const string AnthropicKey = "sk-ant-e2e-not-a-real-key-0123456789";
     public static readonly TimeSpan AgentTimeout = TimeSpan.FromMinutes(20);
 
     private readonly DirectoryInfo _root = Directory.CreateTempSubdirectory("sandbox-agents-e2e-");
@@ -31,6 +32,7 @@ public sealed class ServiceFixture : IAsyncLifetime
 
     public FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
     public FakeGitHubServer GitHub { get; private set; } = null!;
+    public LogCollector Logs { get; } = new();
     public BareRepository Git { get; private set; } = null!;
     public HttpClient Http { get; private set; } = null!;
     public string SandboxRoot => Path.Combine(_root.FullName, "sandboxes");
@@ -50,6 +52,7 @@ public sealed class ServiceFixture : IAsyncLifetime
             ["GitHub:GitUrl"] = new Uri(gitRoot + "/").AbsoluteUri,
             ["Agent:Command"] = $"bash {Path.Combine(agents, "scripted-agent.sh")}",
             ["Agent:Timeout"] = AgentTimeout.ToString(),
+            ["Agent:Environment:ANTHROPIC_API_KEY"] = AnthropicKey,
             ["Sandbox:Local:Root"] = SandboxRoot,
             ["Sandbox:Local:ReadOnlyPaths:0"] = agents,
             ["Runs:PollInterval"] = "00:00:00.100",
@@ -66,6 +69,7 @@ public sealed class ServiceFixture : IAsyncLifetime
             foreach (var (key, value) in settings) web.UseSetting(key, value);
             web.ConfigureTestServices(services =>
             {
+                services.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(Logs);
                 services.AddSingleton<TimeProvider>(Clock);
                 services.UseTimeProviderForBackgroundAreas(TimeProvider.System);
                 services.AddKeyedSingleton<TimeProvider>(TimeProviderNames.Grains, TimeProvider.System);

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # A stand-in for Claude Code in end-to-end tests. It reads the task file like the real agent and picks its behaviour
-# from a tag in the issue title: [edit], [nochange], [fail], [sleep N]. It prints a Claude-style result line.
+# from a tag in the issue title: [edit], [env], [nochange], [fail], [sleep N]. It prints a Claude-style result line.
 set -u
 task=$(cat "$AGENT_TASK_FILE")
 result() { printf '{"type":"result","subtype":"%s","is_error":%s,"total_cost_usd":%s,"num_turns":%s,"result":"%s","session_id":"s-1"}\n' "$@"; }
@@ -10,6 +10,11 @@ case "$task" in
     echo "agent: editing README.md"
     echo "Fixed by the agent." >> README.md
     result success false 0.42 5 "Appended a line to README.md"
+    ;;
+  *"[env]"*)
+    echo "agent: my key is $ANTHROPIC_API_KEY"
+    env | sort > environment.txt
+    result success false 0.01 1 "Wrote environment.txt; key $ANTHROPIC_API_KEY"
     ;;
   *"[nochange]"*)
     echo "agent: nothing to change"
