@@ -32,6 +32,17 @@ public sealed partial class RunContext(IssueKey issue, IPersistentState<IssueSta
         LogTransition(logger, issue, run.RunId, from, to, note);
     }
 
+    /// <summary>
+    /// Ends an active run; its sandbox is deleted by <see cref="RunDriver.AdvanceAsync"/>, which follows in the same
+    /// turn. No-op for a run that already ended.
+    /// </summary>
+    public async Task FinishAsync(RunRecord run, RunState ending, string? reason)
+    {
+        if (!run.State.IsActive()) return;
+        if (ending is RunState.Failed or RunState.TimedOut or RunState.Cancelled) run.Error = reason;
+        await TransitionAsync(run, ending, reason);
+    }
+
     [LoggerMessage(Level = LogLevel.Information, Message = "{Issue}: run {RunId} {From} -> {To} {Note}")]
     private static partial void LogTransition(ILogger logger, IssueKey issue, string runId, RunState from, RunState to, string? note);
 }

@@ -28,20 +28,11 @@ public sealed partial class RunDriver(
         }
     }
 
-    /// <summary>Ends an active run: records the ending, then ends its sandbox at once. No-op for a run that already ended.</summary>
-    public async Task FinishAsync(RunContext context, RunRecord run, RunState ending, string? reason, CancellationToken cancellationToken)
-    {
-        if (!run.State.IsActive()) return;
-        if (ending is RunState.Failed or RunState.TimedOut or RunState.Cancelled) run.Error = reason;
-        await context.TransitionAsync(run, ending, reason);
-        await CleanUpAsync(context, run, cancellationToken);
-    }
-
     private async Task StepAsync(RunContext context, RunRecord run, CancellationToken cancellationToken)
     {
         if (run.Deadline is { } deadline && context.Now >= deadline)
         {
-            await FinishAsync(context, run, RunState.TimedOut, $"Stopped at the time limit of {agent.Value.Timeout}.", cancellationToken);
+            await context.FinishAsync(run, RunState.TimedOut, $"Stopped at the time limit of {agent.Value.Timeout}.");
             return;
         }
 
@@ -62,7 +53,7 @@ public sealed partial class RunDriver(
             run.FailedAttempts++;
             LogStepFailed(context.Logger, ex, context.Issue, run.RunId, run.State, run.FailedAttempts);
             if (run.FailedAttempts >= options.Value.MaxStepFailures)
-                await FinishAsync(context, run, RunState.Failed, $"{run.State} failed: {redactor.Redact(ex.Message)}", cancellationToken);
+                await context.FinishAsync(run, RunState.Failed, $"{run.State} failed: {redactor.Redact(ex.Message)}");
             else
                 await context.SaveAsync();
         }
@@ -94,7 +85,7 @@ public sealed partial class RunDriver(
         switch (status.Phase)
         {
             case CommandPhase.Lost:
-                await FinishAsync(context, run, RunState.Failed, "The sandbox lost the runner before it finished.", cancellationToken);
+                await context.FinishAsync(run, RunState.Failed, "The sandbox lost the runner before it finished.");
                 break;
             case CommandPhase.Exited:
                 run.RunnerExitCode = status.ExitCode;
@@ -109,8 +100,8 @@ public sealed partial class RunDriver(
         if (result is null)
         {
             var lastLine = run.LogTail.LastOrDefault(l => !string.IsNullOrWhiteSpace(l)) ?? "no output";
-            await FinishAsync(context, run, RunState.Failed,
-                $"The runner ended (exit code {run.RunnerExitCode}) without a result. Last output: {lastLine}", cancellationToken);
+            await context.FinishAsync(run, RunState.Failed,
+                $"The runner ended (exit code {run.RunnerExitCode}) without a result. Last output: {lastLine}");
             return;
         }
 
@@ -131,9 +122,8 @@ public sealed partial class RunDriver(
             run.PullRequestNumber = pullRequest.Number;
         }
 
-        await context.TransitionAsync(run, verdict.State, verdict.Reason is null ? null : redactor.Redact(verdict.Reason));
         if (verdict.State == RunState.Failed) run.Error = redactor.Redact(verdict.Reason!);
-        await CleanUpAsync(context, run, cancellationToken);
+        await context.TransitionAsync(run, verdict.State, verdict.Reason is null ? null : redactor.Redact(verdict.Reason));
     }
 
     private async Task CleanUpAsync(RunContext context, RunRecord run, CancellationToken cancellationToken)

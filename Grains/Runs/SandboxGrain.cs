@@ -23,10 +23,11 @@ public sealed partial class SandboxGrain(
 
     private IssueKey Key => IssueKey.Parse(this.GetPrimaryKeyString());
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        if (state.State.HasWork) Watch(TimeSpan.Zero);
-        return Task.CompletedTask;
+        if (!state.State.HasWork) return;
+        await EnsureWatchdogAsync();
+        Watch(TimeSpan.Zero);
     }
 
     public async Task<SubmitOutcome> SubmitAsync(IssueCommand command)
@@ -82,9 +83,9 @@ public sealed partial class SandboxGrain(
     {
         try
         {
-            var run = new RunContext(Key, state, clock, logger);
-            await ProcessInboxAsync(run, cancellationToken);
-            await driver.AdvanceAsync(run, cancellationToken);
+            var context = new RunContext(Key, state, clock, logger);
+            await ProcessInboxAsync(context, cancellationToken);
+            await driver.AdvanceAsync(context, cancellationToken);
             state.State.TrimHistory(options.Value.HistoryLength);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
@@ -95,13 +96,13 @@ public sealed partial class SandboxGrain(
         if (!state.State.HasWork) await StopWatchingAsync();
     }
 
-    private async Task ProcessInboxAsync(RunContext run, CancellationToken cancellationToken)
+    private async Task ProcessInboxAsync(RunContext context, CancellationToken cancellationToken)
     {
         while (state.State.Inbox.Count > 0)
         {
             var command = state.State.Inbox[0];
             if (!command.RequiresPermission || await permissions.MayCommandAsync(Key, command.Actor, cancellationToken))
-                await ApplyAsync(run, command, cancellationToken);
+                await ApplyAsync(context, command, cancellationToken);
             else
                 LogNotPermitted(logger, Key, command.Actor, command.Kind);
 
@@ -110,13 +111,13 @@ public sealed partial class SandboxGrain(
         }
     }
 
-    private async Task ApplyAsync(RunContext run, IssueCommand command, CancellationToken cancellationToken)
+    private async Task ApplyAsync(RunContext context, IssueCommand command, CancellationToken cancellationToken)
     {
         var current = state.State.Current;
         if (command.Kind == CommandKind.Cancel)
         {
             if (current is { State: var s } && s.IsActive())
-                await driver.FinishAsync(run, current, RunState.Cancelled, $"Cancelled by @{command.Actor} ({StatusComment.Describe(command.Source)}).", cancellationToken);
+                await context.FinishAsync(current, RunState.Cancelled, $"Cancelled by @{command.Actor} ({StatusComment.Describe(command.Source)}).");
             return;
         }
 

@@ -210,16 +210,20 @@ public sealed class SandboxGrainTests(GrainClusterFixture fixture)
         var (_, sandbox) = await StartRunAsync(issue);
         fixture.Sandboxes.FailNextDeletes(2);
 
+        int Deletes() => fixture.Sandboxes.Calls.Count(c => c == $"delete {sandbox.Id}");
+
         await Grain(issue).SubmitAsync(Command(CommandKind.Cancel, source: CommandSource.Comment));
         var cancelled = await WaitForAsync(issue, s => s.State == RunState.Cancelled, "Cancelled");
+        await Eventually.TrueAsync(() => Deletes() == 1, "the first delete, at the cancel");
         Assert.False(cancelled.History[^1].SandboxDeleted);
         Assert.False(sandbox.Deleted);
 
         Poll();
+        await Eventually.TrueAsync(() => Deletes() == 2, "the second delete, on the next tick");
         Poll();
-        await WaitForAsync(issue, s => s.History[^1].SandboxDeleted, "sandbox deleted on a later tick");
+        await WaitForAsync(issue, s => s.History[^1].SandboxDeleted, "sandbox deleted on the third attempt");
         Assert.True(sandbox.Deleted);
-        Assert.True(fixture.Sandboxes.Calls.Count(c => c == $"delete {sandbox.Id}") >= 3);
+        Assert.Equal(3, Deletes());
     }
 
     [Fact]
