@@ -31,6 +31,7 @@ public static class RunServicesExtensions
             .PostConfigure<IOptions<GitHubOptions>>((local, gitHub) => BindGitMirror(local, gitHub.Value));
 
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddKeyedSingleton<TimeProvider>(RunClock.Key, (provider, _) => provider.GetRequiredService<TimeProvider>());
         services.TryAddSingleton<IGitHubIssues, OctokitGitHubIssues>();
         services.TryAddSingleton<ISandboxProvider, LocalSandboxProvider>();
         services.AddSingleton<PermissionChecker>();

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SandboxAgents.GitHub;
@@ -15,7 +16,7 @@ public sealed partial class SandboxGrain(
     PermissionChecker permissions,
     IGitHubIssues gitHub,
     IOptions<RunOptions> options,
-    TimeProvider clock,
+    [FromKeyedServices(RunClock.Key)] TimeProvider clock,
     ILogger<SandboxGrain> logger) : Grain, ISandboxGrain, IRemindable
 {
     private IGrainTimer? _timer;

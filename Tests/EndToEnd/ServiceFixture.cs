@@ -7,8 +7,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
-using Orleans.Reminders;
-using Orleans.TestingHost;
+using SandboxAgents.Runs;
 using SandboxAgents.Gateway.Webhooks;
 using SandboxAgents.Tests.Fakes;
 
@@ -17,7 +16,7 @@ namespace SandboxAgents.Tests.EndToEnd;
 /// <summary>
 /// The whole service as <c>dotnet run --project Silo</c> starts it, configured only through its documented keys:
 /// a fake GitHub API, a real bare repository for git, local sandboxes (bubblewrap when installed), and a scripted
-/// agent. The grain's clock is fake so the time-out can be reached without waiting; timers run on real time.
+/// agent. Only the runs' clock is fake, so the time-out is reached without waiting; everything else keeps real time.
 /// </summary>
 public sealed class ServiceFixture : IAsyncLifetime
 {
@@ -70,10 +69,7 @@ public sealed class ServiceFixture : IAsyncLifetime
             web.ConfigureTestServices(services =>
             {
                 services.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(Logs);
-                services.AddSingleton<TimeProvider>(Clock);
-                services.UseTimeProviderForBackgroundAreas(TimeProvider.System);
-                services.AddKeyedSingleton<TimeProvider>(TimeProviderNames.Grains, TimeProvider.System);
-                services.AddKeyedSingleton<TimeProvider>(ReminderTimeProviderNames.Reminders, TimeProvider.System);
+                services.AddKeyedSingleton<TimeProvider>(RunClock.Key, Clock);
             });
         });
         Http = _factory.CreateClient();
