@@ -40,6 +40,8 @@ public sealed partial class RunDriver(
         {
             if (run.State == RunState.Queued)
             {
+                if (run.RetryAt > context.Now) return;
+                run.RetryAt = null;
                 run.Deadline = context.Now + agent.Value.Timeout;
                 await context.TransitionAsync(run, RunState.Provisioning, $"sandbox {run.SandboxName}");
             }
@@ -47,6 +49,16 @@ public sealed partial class RunDriver(
             if (run.State == RunState.Provisioning) await ProvisionAsync(context, run, cancellationToken);
             if (run.State == RunState.Running) await WatchAsync(context, run, cancellationToken);
             if (run.State == RunState.Publishing) await PublishAsync(context, run, cancellationToken);
+        }
+        catch (SandboxCapacityException ex) when (run is { State: RunState.Provisioning, SandboxId: null })
+        {
+            run.Deadline = null;
+            run.RetryAt = context.Now + options.Value.CapacityRetryInterval;
+            await context.TransitionAsync(run, RunState.Queued, $"Waiting for sandbox capacity: {redactor.Redact(ex.Message)}");
+        }
+        catch (SandboxFailedException ex)
+        {
+            await context.FinishAsync(run, RunState.Failed, $"The sandbox failed: {redactor.Redact(ex.Message)}");
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

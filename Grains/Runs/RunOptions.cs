@@ -23,6 +23,9 @@ public sealed class RunOptions
     /// <summary>Consecutive failures of one step (a provider or GitHub fault) before the run is failed.</summary>
     public int MaxStepFailures { get; set; } = 5;
 
+    /// <summary>How long a run waits in the queue before asking again when the sandbox backend has no capacity.</summary>
+    public TimeSpan CapacityRetryInterval { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>Lines of the runner's output kept for the status comment and the API.</summary>
     public int LogTailLines { get; set; } = 20;
 }

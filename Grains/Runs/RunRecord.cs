@@ -35,6 +35,9 @@ public sealed class RunRecord
     [Id(26)] public int? RunnerExitCode { get; set; }
     [Id(27)] public int CommentFailures { get; set; }
 
+    /// <summary>While queued for want of capacity: not to be tried again before this time.</summary>
+    [Id(28)] public DateTimeOffset? RetryAt { get; set; }
+
     public DateTimeOffset CreatedAt => Transitions[0].At;
 
     public DateTimeOffset? StartedAt => Transitions.FirstOrDefault(t => t.State == RunState.Provisioning)?.At;

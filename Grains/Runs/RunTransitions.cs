@@ -1,11 +1,12 @@
 namespace SandboxAgents.Runs;
 
-/// <summary>The run state machine's edges. Any active state may end (fail, time out, be cancelled); only the happy path moves forward.</summary>
+/// <summary>The run state machine's edges. Any active state may end (fail, time out, be cancelled); otherwise only the happy path moves forward, or back to the queue when there is no room for a sandbox.</summary>
 public static class RunTransitions
 {
     public static bool IsAllowed(RunState from, RunState to) => (from, to) switch
     {
         (RunState.Queued, RunState.Provisioning) => true,
+        (RunState.Provisioning, RunState.Queued) => true, // no capacity for a sandbox yet: wait and try again
         (RunState.Provisioning, RunState.Running) => true,
         (RunState.Running, RunState.Publishing) => true,
         (RunState.Publishing, RunState.Succeeded or RunState.NoChanges) => true,

@@ -16,6 +16,8 @@ public static class StatusComment
         text.AppendLine($"{Icon(run.State)} **{Headline(run)}**");
         text.AppendLine();
         text.AppendLine($"Run `{run.RunId}` requested by @{run.RequestedBy} ({Describe(run.Source)}) · {Elapsed(run, now)}");
+        if (run.State == RunState.Queued && run.Transitions[^1].Note is { } waiting && run.RetryAt is not null)
+            text.AppendLine($"\n> {waiting} Trying again at {run.RetryAt:HH:mm} UTC.");
         if (run.PullRequestUrl is not null) text.AppendLine($"\nPull request: {run.PullRequestUrl}");
         if (run.State.IsTerminal() && run.Error is not null) text.AppendLine($"\n> {run.Error}");
         if (run.State == RunState.Succeeded && run.AgentSummary is not null)

@@ -1,0 +1,19 @@
+using Microsoft.Extensions.Options;
+using SandboxAgents.Sandboxes.Daytona;
+
+namespace SandboxAgents.Sandboxes;
+
+/// <summary>Refuses to start with a provider that cannot work: an unknown name, or Daytona without an API key.</summary>
+internal sealed class SandboxOptionsValidator(IOptions<DaytonaOptions> daytona) : IValidateOptions<SandboxOptions>
+{
+    public ValidateOptionsResult Validate(string? name, SandboxOptions options) => options.Provider switch
+    {
+        SandboxOptions.Local => ValidateOptionsResult.Success,
+        SandboxOptions.Daytona when string.IsNullOrWhiteSpace(daytona.Value.ApiKey) => ValidateOptionsResult.Fail(
+            "Daytona sandboxes are selected (Sandbox:Provider=daytona or USE_DAYTONA_SANDBOXES=true) but Daytona:ApiKey is not set."),
+        SandboxOptions.Daytona when daytona.Value.AutoStopMinutes <= 0 || daytona.Value.AutoDeleteMinutes < 0 => ValidateOptionsResult.Fail(
+            "Daytona:AutoStopMinutes must be positive and Daytona:AutoDeleteMinutes zero or more: they are what stops and deletes a forgotten sandbox."),
+        SandboxOptions.Daytona => ValidateOptionsResult.Success,
+        _ => ValidateOptionsResult.Fail($"Sandbox:Provider must be '{SandboxOptions.Local}' or '{SandboxOptions.Daytona}', not '{options.Provider}'."),
+    };
+}
