@@ -1,0 +1,59 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using SandboxAgents.Hosting;
+using SandboxAgents.Sandboxes;
+using SandboxAgents.Sandboxes.Daytona;
+using SandboxAgents.Sandboxes.Local;
+
+namespace SandboxAgents.Tests.Sandboxes;
+
+public sealed class SandboxProviderSelectionTests
+{
+    private static ServiceProvider Build(Dictionary<string, string?> settings)
+    {
+        settings.TryAdd("Sandbox:Local:Root", Path.Combine(Path.GetTempPath(), "selection-tests"));
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+        var services = new ServiceCollection().AddSingleton<IConfiguration>(configuration).AddLogging();
+        services.AddSandboxRuns();
+        return services.BuildServiceProvider();
+    }
+
+    [Fact]
+    public void Default_IsLocal()
+    {
+        using var provider = Build([]);
+
+        Assert.IsType<LocalSandboxProvider>(provider.GetRequiredService<ISandboxProvider>());
+    }
+
+    [Theory]
+    [InlineData("Sandbox:Provider", "daytona")]
+    [InlineData("Sandbox:Provider", " Daytona ")]
+    [InlineData(SandboxProviderExtensions.DaytonaFlag, "true")]
+    public void DaytonaSelected_WithKey_IsDaytona(string key, string value)
+    {
+        using var provider = Build(new() { [key] = value, ["Daytona:ApiKey"] = "dtn_test" });
+
+        Assert.IsType<DaytonaSandboxProvider>(provider.GetRequiredService<ISandboxProvider>());
+    }
+
+    [Fact]
+    public void DaytonaSelected_WithoutKey_RefusesWithAClearMessage()
+    {
+        using var provider = Build(new() { [SandboxProviderExtensions.DaytonaFlag] = "true" });
+
+        var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<SandboxOptions>>().Value);
+        Assert.Contains("Daytona:ApiKey is not set", error.Message);
+    }
+
+    [Fact]
+    public void UnknownProvider_Refused()
+    {
+        using var provider = Build(new() { ["Sandbox:Provider"] = "docker" });
+
+        var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<SandboxOptions>>().Value);
+        Assert.Contains("'local' or 'daytona'", error.Message);
+    }
+}
