@@ -14,6 +14,7 @@ public sealed class FakeSandboxProvider : ISandboxProvider
     private readonly ConcurrentQueue<string> _calls = new();
     private int _deleteFailures;
     private int _createFailures;
+    private int _capacityFailures;
 
     public IReadOnlyCollection<string> Calls => _calls;
 
@@ -28,10 +29,14 @@ public sealed class FakeSandboxProvider : ISandboxProvider
 
     public void FailNextCreates(int count) => Interlocked.Exchange(ref _createFailures, count);
 
+    /// <summary>The next <paramref name="count"/> creates answer that there is no capacity, as an exhausted quota does.</summary>
+    public void NoCapacityForNextCreates(int count) => Interlocked.Exchange(ref _capacityFailures, count);
+
     public Task<SandboxInfo> CreateAsync(SandboxSpec spec, CancellationToken cancellationToken)
     {
         _calls.Enqueue($"create {spec.Name}");
         if (Interlocked.Decrement(ref _createFailures) >= 0) throw new SandboxException("injected create failure");
+        if (Interlocked.Decrement(ref _capacityFailures) >= 0) throw new SandboxCapacityException("Total CPU limit exceeded. Maximum allowed: 10.");
         var sandbox = _sandboxes.GetOrAdd("sbx-" + spec.Name, id => new FakeSandbox(id, spec));
         return Task.FromResult(new SandboxInfo(sandbox.Id, spec.Name, spec.Labels));
     }

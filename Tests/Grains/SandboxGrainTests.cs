@@ -286,4 +286,41 @@ public sealed class SandboxGrainTests(GrainClusterFixture fixture)
         Assert.Equal(2, second.History.Count);
         Assert.NotEqual(first.Branch, second.Branch);
     }
+
+    [Fact]
+    public async Task NoSandboxCapacity_RunWaitsQueued_SaysSo_ThenStarts()
+    {
+        var issue = fixture.NextIssue();
+        fixture.Sandboxes.NoCapacityForNextCreates(1);
+
+        await Grain(issue).SubmitAsync(Command(CommandKind.Run));
+        var waiting = await WaitForAsync(issue, s => s.State == RunState.Queued && s.History[^1].Transitions.Count == 3, "back in the queue");
+
+        Assert.Contains("capacity", waiting.History[^1].Transitions[^1].Note);
+        Assert.Null(waiting.SandboxId);
+        var comment = Assert.Single(fixture.GitHub.CommentsOn(issue));
+        await Eventually.TrueAsync(() => comment.Body.Contains("Waiting for sandbox capacity", StringComparison.Ordinal), "the comment says why");
+
+        fixture.Clock.Advance(TimeSpan.FromMinutes(1));
+        var running = await WaitForAsync(issue, s => s.State == RunState.Running, "started once capacity is back");
+        Assert.NotNull(running.SandboxId);
+    }
+
+    [Fact]
+    public async Task SandboxCreateKeepsFailing_RunFails_AfterBoundedAttempts()
+    {
+        var issue = fixture.NextIssue();
+        fixture.Sandboxes.FailNextCreates(5);
+
+        await Grain(issue).SubmitAsync(Command(CommandKind.Run));
+        for (var attempt = 1; attempt < 5; attempt++)
+        {
+            var seen = attempt;
+            await Eventually.TrueAsync(() => fixture.Sandboxes.Calls.Count(c => c.StartsWith("create", StringComparison.Ordinal) && c.Contains($"-{issue.Number}-", StringComparison.Ordinal)) == seen, $"create attempt {seen}");
+            Poll();
+        }
+
+        var failed = await WaitForAsync(issue, s => s.State == RunState.Failed, "Failed");
+        Assert.Contains("injected create failure", failed.Error);
+    }
 }
