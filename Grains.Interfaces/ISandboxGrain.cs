@@ -7,10 +7,11 @@ namespace SandboxAgents;
 public interface ISandboxGrain : IGrainWithStringKey
 {
     /// <summary>
-    /// Records a command and returns at once; the grain acts on it in its own turn. Idempotent per delivery id:
-    /// a delivery seen before is acknowledged and dropped.
+    /// Records a command and returns at once, even while the grain is in the middle of a slow step; the grain acts on
+    /// it in its own turn (a cancel also aborts that step). Idempotent per delivery id: a delivery seen before is
+    /// acknowledged and dropped.
     /// </summary>
-    [Alias("Submit")]
+    [Alias("Submit"), AlwaysInterleave]
     Task<SubmitOutcome> SubmitAsync(IssueCommand command);
 
     /// <summary>The latest run and the history, read without waiting behind a transition. No side effects.</summary>

@@ -6,12 +6,14 @@ using SandboxAgents.GitHub;
 namespace SandboxAgents.Runs;
 
 /// <summary>
-/// One GitHub issue. Commands land in a persisted inbox and the call returns; a grain timer then acts on them and
-/// drives the run (<see cref="RunDriver"/>) while a reminder, the durable watchdog, re-activates the grain after a
-/// crash until every run is settled: ended, sandbox deleted, comment final.
+/// One GitHub issue. Commands land in a persisted inbox and the call returns at once, even while a long step (a
+/// sandbox being created) is under way; a grain timer then acts on them and drives the run (<see cref="RunDriver"/>),
+/// and a reminder, the durable watchdog, re-activates the grain after a crash until every run is settled: ended,
+/// sandbox deleted, comment final.
 /// </summary>
 public sealed partial class SandboxGrain(
     [PersistentState(StorageNames.IssueState, StorageNames.Runs)] IPersistentState<IssueState> state,
+    [PersistentState(StorageNames.InboxState, StorageNames.Runs)] IPersistentState<InboxState> inboxState,
     RunDriver driver,
     PermissionChecker permissions,
     IGitHubIssues gitHub,
@@ -19,28 +21,32 @@ public sealed partial class SandboxGrain(
     [FromKeyedServices(RunClock.Key)] TimeProvider clock,
     ILogger<SandboxGrain> logger) : Grain, ISandboxGrain, IRemindable
 {
+    private readonly CommandInbox _inbox = new(inboxState);
     private IGrainTimer? _timer;
     private bool _watchdogRegistered;
+    private CancellationTokenSource? _step;
 
     private IssueKey Key => IssueKey.Parse(this.GetPrimaryKeyString());
 
+    private bool HasWork => state.State.HasUnsettledRuns || _inbox.After(state.State.LastCommand).Count > 0;
+
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        if (!state.State.HasWork) return;
+        if (!HasWork) return;
         await EnsureWatchdogAsync();
         Watch(TimeSpan.Zero);
     }
 
     public async Task<SubmitOutcome> SubmitAsync(IssueCommand command)
     {
-        if (command.DeliveryId is { } delivery && !state.State.RememberDelivery(delivery))
+        if (!await _inbox.AddAsync(command, state.State.LastCommand))
         {
-            LogDuplicateDelivery(logger, Key, delivery);
+            LogDuplicateDelivery(logger, Key, command.DeliveryId!);
             return SubmitOutcome.DuplicateDelivery;
         }
 
-        state.State.Inbox.Add(command);
-        await state.WriteStateAsync();
+        // A cancel must not wait behind a slow step (a sandbox still starting): abort it, the next tick cancels the run.
+        if (command.Kind == CommandKind.Cancel && _step is { } step) await step.CancelAsync();
         await EnsureWatchdogAsync();
         Watch(TimeSpan.Zero);
         return SubmitOutcome.Accepted;
@@ -58,13 +64,13 @@ public sealed partial class SandboxGrain(
             current?.PullRequestUrl,
             current?.Error,
             [.. state.State.Runs.Select(r => r.ToSummary())],
-            state.State.Inbox.Count));
+            _inbox.After(state.State.LastCommand).Count));
     }
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
         _watchdogRegistered = true;
-        if (state.State.HasWork) Watch(options.Value.PollInterval);
+        if (HasWork) Watch(options.Value.PollInterval);
         await TickAsync(CancellationToken.None);
     }
 
@@ -82,32 +88,43 @@ public sealed partial class SandboxGrain(
 
     private async Task TickAsync(CancellationToken cancellationToken)
     {
+        var context = new RunContext(Key, state, clock, logger);
+        using var step = new CancellationTokenSource();
+        _step = step;
         try
         {
-            var context = new RunContext(Key, state, clock, logger);
             await ProcessInboxAsync(context, cancellationToken);
-            await driver.AdvanceAsync(context, cancellationToken);
-            state.State.TrimHistory(options.Value.HistoryLength);
+            await driver.AdvanceAsync(context, step.Token);
+        }
+        catch (OperationCanceledException) when (step.IsCancellationRequested)
+        {
+            LogStepAborted(logger, Key);
+            Watch(TimeSpan.Zero);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             LogTickFailed(logger, ex, Key);
         }
 
-        if (!state.State.HasWork) await StopWatchingAsync();
+        finally
+        {
+            _step = null;
+        }
+
+        state.State.TrimHistory(options.Value.HistoryLength);
+        if (!HasWork) await StopWatchingAsync();
     }
 
     private async Task ProcessInboxAsync(RunContext context, CancellationToken cancellationToken)
     {
-        while (state.State.Inbox.Count > 0)
+        foreach (var (number, command) in _inbox.After(state.State.LastCommand))
         {
-            var command = state.State.Inbox[0];
             if (!command.RequiresPermission || await permissions.MayCommandAsync(Key, command.Actor, cancellationToken))
                 await ApplyAsync(context, command, cancellationToken);
             else
                 LogNotPermitted(logger, Key, command.Actor, command.Kind);
 
-            state.State.Inbox.RemoveAt(0);
+            state.State.LastCommand = number;
             await state.WriteStateAsync(CancellationToken.None);
         }
     }
@@ -175,6 +192,9 @@ public sealed partial class SandboxGrain(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Issue}: run {RunId} queued for @{Actor}")]
     private static partial void LogRunQueued(ILogger logger, IssueKey issue, string runId, string actor);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Issue}: a step was aborted to act on a cancel")]
+    private static partial void LogStepAborted(ILogger logger, IssueKey issue);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "{Issue}: a watch tick failed; the next one tries again")]
     private static partial void LogTickFailed(ILogger logger, Exception exception, IssueKey issue);

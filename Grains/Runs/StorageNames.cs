@@ -8,5 +8,7 @@ public static class StorageNames
 
     public const string IssueState = "issue";
 
+    public const string InboxState = "inbox";
+
     public const string WatchdogReminder = "watchdog";
 }

@@ -27,6 +27,29 @@ public sealed class SandboxGrainTests(GrainClusterFixture fixture)
     /// <summary>Moves the fake clock one poll interval, so the grain timer looks at the run again.</summary>
     private void Poll() => fixture.Clock.Advance(GrainClusterFixture.PollInterval);
 
+    /// <summary>
+    /// Moves the fake clock a poll interval at a time until the condition holds. A grain timer schedules its next tick
+    /// when the current one ends, so a single advance made while a tick is still running would be missed.
+    /// </summary>
+    private async Task PollUntilAsync(Func<Task<bool>> condition, string what)
+    {
+        for (var polls = 0; polls < 100; polls++)
+        {
+            if (await condition()) return;
+            Poll();
+            await Task.Yield();
+            await Task.Delay(5);
+        }
+
+        throw new TimeoutException($"Still not {what} after 100 poll intervals.");
+    }
+
+    private async Task<IssueSnapshot> PollUntilAsync(IssueKey issue, Func<IssueSnapshot, bool> condition, string what)
+    {
+        await PollUntilAsync(async () => condition(await Grain(issue).GetSnapshotAsync()), what);
+        return await Grain(issue).GetSnapshotAsync();
+    }
+
     [Fact]
     public async Task Submit_Run_ProvisionsLabelledSandboxAndStartsRunner()
     {
@@ -55,8 +78,7 @@ public sealed class SandboxGrainTests(GrainClusterFixture fixture)
         var (running, sandbox) = await StartRunAsync(issue);
 
         sandbox.FinishRunner(RunnerResults.Committed(running.Branch!));
-        Poll();
-        var done = await WaitForAsync(issue, s => s.State == RunState.Succeeded && s.History[^1].SandboxDeleted, "Succeeded and cleaned up");
+        var done = await PollUntilAsync(issue, s => s.State == RunState.Succeeded && s.History[^1].SandboxDeleted, "Succeeded and cleaned up");
 
         var pullRequest = Assert.Single(fixture.GitHub.PullRequests, p => p.Issue == issue);
         Assert.True(pullRequest.Spec.Draft);
@@ -81,8 +103,7 @@ public sealed class SandboxGrainTests(GrainClusterFixture fixture)
         var (running, sandbox) = await StartRunAsync(issue);
 
         sandbox.FinishRunner(RunnerResults.NoChanges(running.Branch!));
-        Poll();
-        await WaitForAsync(issue, s => s.State == RunState.NoChanges && s.History[^1].SandboxDeleted, "NoChanges");
+        await PollUntilAsync(issue, s => s.State == RunState.NoChanges && s.History[^1].SandboxDeleted, "NoChanges");
 
         Assert.DoesNotContain(fixture.GitHub.PullRequests, p => p.Issue == issue);
         var comment = Assert.Single(fixture.GitHub.CommentsOn(issue));
@@ -98,8 +119,7 @@ public sealed class SandboxGrainTests(GrainClusterFixture fixture)
         var (running, sandbox) = await StartRunAsync(issue);
 
         sandbox.FinishRunner(RunnerResults.Committed(running.Branch!, "rate limited", isError, subtype));
-        Poll();
-        var failed = await WaitForAsync(issue, s => s.State == RunState.Failed && s.History[^1].SandboxDeleted, "Failed");
+        var failed = await PollUntilAsync(issue, s => s.State == RunState.Failed && s.History[^1].SandboxDeleted, "Failed");
 
         Assert.Contains(isError ? "reported an error" : subtype, failed.Error);
         Assert.DoesNotContain(fixture.GitHub.PullRequests, p => p.Issue == issue);
@@ -114,8 +134,7 @@ public sealed class SandboxGrainTests(GrainClusterFixture fixture)
         var (running, sandbox) = await StartRunAsync(issue);
 
         sandbox.FinishRunner(RunnerResults.AgentExited(running.Branch!, 3));
-        Poll();
-        var failed = await WaitForAsync(issue, s => s.State == RunState.Failed, "Failed");
+        var failed = await PollUntilAsync(issue, s => s.State == RunState.Failed, "Failed");
 
         Assert.Contains("exited with code 3", failed.Error);
     }
@@ -127,8 +146,7 @@ public sealed class SandboxGrainTests(GrainClusterFixture fixture)
         var (_, sandbox) = await StartRunAsync(issue);
 
         sandbox.FinishRunner(resultJson: null, exitCode: 2);
-        Poll();
-        var failed = await WaitForAsync(issue, s => s.State == RunState.Failed, "Failed");
+        var failed = await PollUntilAsync(issue, s => s.State == RunState.Failed, "Failed");
 
         Assert.Contains("without a result", failed.Error);
     }
@@ -141,8 +159,7 @@ public sealed class SandboxGrainTests(GrainClusterFixture fixture)
 
         Assert.Equal(SubmitOutcome.Accepted, await Grain(issue).SubmitAsync(Command(CommandKind.Run, source: CommandSource.Comment)));
         Assert.Equal(SubmitOutcome.Accepted, await Grain(issue).SubmitAsync(Command(CommandKind.Retry, source: CommandSource.Comment)));
-        Poll();
-        var snapshot = await WaitForAsync(issue, s => s.PendingCommands == 0, "both commands decided");
+        var snapshot = await PollUntilAsync(issue, s => s.PendingCommands == 0, "both commands decided");
 
         Assert.Equal(running.RunId, snapshot.RunId);
         Assert.Single(snapshot.History);
@@ -168,7 +185,7 @@ public sealed class SandboxGrainTests(GrainClusterFixture fixture)
         var (_, sandbox) = await StartRunAsync(issue);
 
         fixture.Clock.Advance(GrainClusterFixture.AgentTimeout);
-        var timedOut = await WaitForAsync(issue, s => s.State == RunState.TimedOut && s.History[^1].SandboxDeleted, "TimedOut");
+        var timedOut = await PollUntilAsync(issue, s => s.State == RunState.TimedOut && s.History[^1].SandboxDeleted, "TimedOut");
 
         Assert.True(sandbox.Deleted);
         Assert.Contains("time limit", timedOut.Error);
@@ -218,10 +235,7 @@ public sealed class SandboxGrainTests(GrainClusterFixture fixture)
         Assert.False(cancelled.History[^1].SandboxDeleted);
         Assert.False(sandbox.Deleted);
 
-        Poll();
-        await Eventually.TrueAsync(() => Deletes() == 2, "the second delete, on the next tick");
-        Poll();
-        await WaitForAsync(issue, s => s.History[^1].SandboxDeleted, "sandbox deleted on the third attempt");
+        await PollUntilAsync(issue, s => s.History[^1].SandboxDeleted, "sandbox deleted on a later tick");
         Assert.True(sandbox.Deleted);
         Assert.Equal(3, Deletes());
     }
@@ -301,8 +315,8 @@ public sealed class SandboxGrainTests(GrainClusterFixture fixture)
         var comment = Assert.Single(fixture.GitHub.CommentsOn(issue));
         await Eventually.TrueAsync(() => comment.Body.Contains("Waiting for sandbox capacity", StringComparison.Ordinal), "the comment says why");
 
-        fixture.Clock.Advance(TimeSpan.FromMinutes(1));
-        var running = await WaitForAsync(issue, s => s.State == RunState.Running, "started once capacity is back");
+        var running = await PollUntilAsync(issue, s => s.State == RunState.Running, "started once capacity is back");
+        Assert.True(fixture.Clock.GetUtcNow() >= waiting.History[^1].Transitions[^1].At + TimeSpan.FromMinutes(1));
         Assert.NotNull(running.SandboxId);
     }
 
@@ -313,14 +327,8 @@ public sealed class SandboxGrainTests(GrainClusterFixture fixture)
         fixture.Sandboxes.FailNextCreates(5);
 
         await Grain(issue).SubmitAsync(Command(CommandKind.Run));
-        for (var attempt = 1; attempt < 5; attempt++)
-        {
-            var seen = attempt;
-            await Eventually.TrueAsync(() => fixture.Sandboxes.Calls.Count(c => c.StartsWith("create", StringComparison.Ordinal) && c.Contains($"-{issue.Number}-", StringComparison.Ordinal)) == seen, $"create attempt {seen}");
-            Poll();
-        }
-
-        var failed = await WaitForAsync(issue, s => s.State == RunState.Failed, "Failed");
+        var failed = await PollUntilAsync(issue, s => s.State == RunState.Failed, "Failed");
+        Assert.Equal(5, fixture.Sandboxes.Calls.Count(c => c.StartsWith("create", StringComparison.Ordinal) && c.Contains($"-{issue.Number}-", StringComparison.Ordinal)));
         Assert.Contains("injected create failure", failed.Error);
     }
 }
