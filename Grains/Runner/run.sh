@@ -123,8 +123,16 @@ on_exit() {
 
 fail() { outcome="error"; error=$1; echo "runner: $(redact "$1")" >&2; exit 1; }
 
-# The last line of a command's output, for an error message.
-last_line() { local s=${1%$'\n'}; printf '%s' "${s##*$'\n'}"; }
+# The line of git's output that says what went wrong (its first fatal or error line, else its last line).
+reason() {
+  local line found="" last=""
+  while IFS= read -r line; do
+    [[ -n $line ]] || continue
+    last=$line
+    if [[ -z $found && ($line == fatal:* || $line == error:*) ]]; then found=$line; fi
+  done <<<"$1"
+  printf "%s" "${found:-$last}"
+}
 
 # git for the runner's own commands in the checkout: hooks or signing the agent may have set up do not run.
 git_local() { git -c core.hooksPath=/dev/null -c core.fsmonitor=false -c commit.gpgsign=false "$@"; }
@@ -161,12 +169,12 @@ main() {
 
   local out
   echo "runner: cloning"
-  out=$(git_remote clone --quiet "$RUN_REPO_URL" "$checkout" 2>&1) || fail "clone: $(last_line "$out")"
+  out=$(git_remote clone --quiet "$RUN_REPO_URL" "$checkout" 2>&1) || fail "clone: $(reason "$out")"
   cd "$checkout"
   base_branch=$(git symbolic-ref --quiet --short HEAD) || fail "clone: the repository has no default branch"
   local base_commit
   base_commit=$(git rev-parse --quiet --verify 'HEAD^{commit}') || fail "clone: the repository has no commits"
-  out=$(git_local checkout --quiet -b "$branch" 2>&1) || fail "branch: $(last_line "$out")"
+  out=$(git_local checkout --quiet -b "$branch" 2>&1) || fail "branch: $(reason "$out")"
 
   echo "runner: running the agent on $branch (base $base_branch)"
   local agent_log="$run_dir/agent-output.log" statuses
@@ -182,10 +190,10 @@ main() {
   [[ -z $agent_result ]] || echo "runner: found the agent's result object"
 
   cd "$checkout" 2>/dev/null || fail "commit: the checkout is gone"
-  out=$(git_local add -A 2>&1) || fail "commit: git add failed: $(last_line "$out")"
+  out=$(git_local add -A 2>&1) || fail "commit: git add failed: $(reason "$out")"
   if ! git_local diff --cached --quiet 2>/dev/null; then
     out=$(git_local commit --quiet --no-verify -m "${RUN_COMMIT_MESSAGE:-Agent changes for issue #${RUN_ISSUE_NUMBER:-?}}" 2>&1) ||
-      fail "commit: $(last_line "$out")"
+      fail "commit: $(reason "$out")"
   fi
   commit=$(git rev-parse --quiet --verify 'HEAD^{commit}') || fail "commit: HEAD is not a commit"
   commits=$(git rev-list --count "$base_commit..$commit") || fail "commit: could not count the commits"
@@ -200,9 +208,9 @@ main() {
   stage=$(mktemp -d "$run_dir/push.XXXXXX") || fail "push: could not create a staging repository"
   out=$(git init --quiet --bare --template= "$stage" 2>&1 &&
     git --git-dir="$stage" fetch --quiet --no-tags "$checkout" "+$commit:refs/heads/$branch" 2>&1) ||
-    fail "push: could not stage the commits: $(last_line "$out")"
+    fail "push: could not stage the commits: $(reason "$out")"
   out=$(git_remote --git-dir="$stage" push --quiet --no-verify "$RUN_REPO_URL" "refs/heads/$branch:refs/heads/$branch" 2>&1) ||
-    fail "push: $(last_line "$out")"
+    fail "push: $(reason "$out")"
   outcome="committed"
   local noun=commits; ((commits > 1)) || noun=commit
   echo "runner: pushed $commits $noun to $branch"
