@@ -12,13 +12,15 @@ public static class RunnerFiles
     public const string Checkout = "repo";
 }
 
-/// <summary>The environment variables the runner reads. Kept in step with run.sh.</summary>
+/// <summary>The runner's environment variables; it sets <see cref="AgentTaskFile"/> for the agent. Kept in step with run.sh.</summary>
 public static class RunnerEnvironment
 {
     public const string RepoUrl = "RUN_REPO_URL";
     public const string Branch = "RUN_BRANCH";
     public const string IssueNumber = "RUN_ISSUE_NUMBER";
     public const string CommitMessage = "RUN_COMMIT_MESSAGE";
+    public const string AuthorName = "GIT_AUTHOR_NAME";
+    public const string AuthorEmail = "GIT_AUTHOR_EMAIL";
     public const string AgentCommand = "AGENT_COMMAND";
     public const string AgentTaskFile = "AGENT_TASK_FILE";
 }

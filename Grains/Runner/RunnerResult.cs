@@ -12,7 +12,7 @@ public static class RunnerOutcomes
     public const string Error = "error";
 }
 
-/// <summary>What the runner wrote to <c>.agent-run/result.json</c>.</summary>
+/// <summary>What the runner wrote to <c>.agent-run/result.json</c> (the contract is at the top of run.sh).</summary>
 public sealed record RunnerResult(
     string Outcome,
     string? Branch,
@@ -23,7 +23,8 @@ public sealed record RunnerResult(
     string? Error,
     AgentResult? AgentResult)
 {
-    private static readonly JsonSerializerOptions Json = new() { PropertyNameCaseInsensitive = true };
+    // The runner writes each property once; a repeated one means the file was tampered with, so it is refused.
+    private static readonly JsonSerializerOptions Json = new() { PropertyNameCaseInsensitive = true, AllowDuplicateProperties = false };
 
     /// <summary>Parses the file; never throws on bad input.</summary>
     public static bool TryParse(ReadOnlySpan<byte> json, [NotNullWhen(true)] out RunnerResult? result, out string? error)
@@ -32,9 +33,13 @@ public sealed record RunnerResult(
         try
         {
             result = JsonSerializer.Deserialize<RunnerResult>(json, Json);
-            error = result?.Outcome is RunnerOutcomes.Committed or RunnerOutcomes.NoChanges or RunnerOutcomes.Error
-                ? null
-                : "the result has no known outcome";
+            error = result switch
+            {
+                null or { Outcome: not (RunnerOutcomes.Committed or RunnerOutcomes.NoChanges or RunnerOutcomes.Error) } =>
+                    "the result has no known outcome",
+                { Commits: < 0 } => "the result has a negative commit count",
+                _ => null,
+            };
         }
         catch (JsonException ex)
         {

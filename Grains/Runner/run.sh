@@ -1,122 +1,229 @@
 #!/usr/bin/env bash
-# The runner: uploaded into a sandbox with the task and started in the background by the service.
+# The runner: uploaded into a sandbox with the task and started in the background by the service, with the sandbox's
+# working directory ($SANDBOX_DIR below) as its cwd. It needs bash, git, coreutils, grep, awk and base64; nothing else.
 #
 # Contract (kept in step with RunnerFiles and RunnerEnvironment in this folder):
-#   cwd                     the sandbox's working directory
-#   RUN_REPO_URL            clone URL, e.g. https://github.com/o/r.git or file:///srv/git/o/r.git
-#   RUN_BRANCH              branch to create and push, e.g. agent/issue-12-ab12cd34
-#   RUN_ISSUE_NUMBER        the issue's number
-#   AGENT_COMMAND           shell command run with bash -c in the checkout; AGENT_TASK_FILE names the task
-#   RUN_COMMIT_MESSAGE      optional commit message
-#   GIT_AUTHOR_NAME/EMAIL   optional identity of the commit
-#   .agent-run/task.md      the task
-#   .agent-run/git-token    optional; read into memory and deleted before anything else runs
-# Output: .agent-run/result.json, always, written atomically:
-#   {"outcome":"committed|no_changes|error","branch","baseBranch","commit","commits","agentExitCode","error","agentResult"}
-# The token reaches git only through GIT_CONFIG_* variables exported inside the subshell that runs git: never a URL,
-# never .git/config, never the agent's environment, never printed.
-set -uo pipefail
+#   Environment
+#     RUN_REPO_URL          clone URL, e.g. https://github.com/o/r.git or file:///srv/git/o/r.git
+#     RUN_BRANCH            branch to create and push, e.g. agent/issue-12-ab12cd34
+#     RUN_ISSUE_NUMBER      the issue's number
+#     AGENT_COMMAND         command line run with `bash -c` in the checkout; it gets AGENT_TASK_FILE (absolute path of
+#                           the task) and inherits every other variable the service passed (e.g. ANTHROPIC_API_KEY)
+#     RUN_COMMIT_MESSAGE    optional; default "Agent changes for issue #N"
+#     GIT_AUTHOR_NAME/EMAIL optional; default sandbox-agent / sandbox-agent@users.noreply.github.com; also the committer
+#   Files, relative to $SANDBOX_DIR
+#     .agent-run/task.md           in: the task
+#     .agent-run/git-token         in, optional: read into memory and deleted before anything else happens
+#     repo/                        out: the checkout the agent works in
+#     .agent-run/agent-output.log  out: the agent's stdout and stderr (also copied to the runner's stdout)
+#     .agent-run/result.json       out, always, written atomically (tmp + mv), one line:
+#       {"outcome":"committed"|"no_changes"|"error","branch":"...","baseBranch":"main"|null,"commit":"<sha>"|null,
+#        "commits":N,"agentExitCode":N|null,"error":"<step>: <reason>"|null,"agentResult":{...}|null}
+#       agentResult is, verbatim, the last output line that is a JSON object whose top-level "type" is "result" (the
+#       Claude Code CLI's final message). The agent's exit code never makes the outcome "error": the service judges it.
+#   Exit code: 0 when result.json was written, non-zero only when even that failed.
+#
+# The token reaches git only through GIT_CONFIG_* variables (http.extraHeader) exported inside the subshell that runs
+# clone or push: never a URL, never .git/config, never printed, never the agent's environment. The push runs from a
+# fresh repository of the runner's, so hooks, URL rewrites or remotes the agent may have configured in the checkout
+# never see the token.
+set -Eeuo pipefail
+
+# Prints the last line of a log that is one JSON object whose top-level "type" is "result". It checks the JSON
+# grammar itself (bash has no JSON parser) so that a malformed or crafted line can never corrupt result.json.
+read -r -d '' FIND_RESULT_LINE <<'AWK' || true
+function str(s, i,   c) {   # s[i] is '"': index just past the string's closing quote, or 0
+  for (i++; i <= n; i++) {
+    c = substr(s, i, 1)
+    if (c == "\"") return i + 1
+    if (c ~ ctl || c == "\t") return 0
+    if (c == "\\") {
+      c = substr(s, ++i, 1)
+      if (c == "u") { if (substr(s, i + 1, 4) !~ /^[0-9a-fA-F][0-9a-fA-F][0-9a-fA-F][0-9a-fA-F]$/) return 0; i += 4 }
+      else if (index("\"\\/bfnrt", c) == 0 || c == "") return 0
+    }
+  }
+  return 0
+}
+function is_result(s,   i, j, c, state, depth, stack, type_key, found) {
+  n = length(s); i = 1; depth = 0; state = "V"
+  while (i <= n) {
+    c = substr(s, i, 1)
+    if (c == " " || c == "\t") { i++; continue }
+    if (depth == 0 && (state == "N" || c != "{")) return 0
+    if (state == "V" || state == "A") {                       # a value; A: or ']' right after '['
+      was_type = type_key; type_key = 0
+      if (c == "]" && state == "A") { depth--; state = "N"; i++ }
+      else if (c == "{") { stack[++depth] = "{"; state = "O"; i++ }
+      else if (c == "[") { stack[++depth] = "["; state = "A"; i++ }
+      else if (c == "\"") {
+        j = str(s, i); if (!j) return 0
+        if (was_type && depth == 1 && substr(s, i, j - i) == "\"result\"") found = 1
+        i = j; state = "N"
+      }
+      else if (match(substr(s, i), /^(-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?|true|false|null)/)) { i += RLENGTH; state = "N" }
+      else return 0
+    }
+    else if (state == "O" || state == "K") {                  # a key; O: or '}' right after '{'
+      if (c == "}" && state == "O") { depth--; state = "N"; i++; continue }
+      if (c != "\"") return 0
+      j = str(s, i); if (!j) return 0
+      type_key = depth == 1 && substr(s, i, j - i) == "\"type\""
+      i = j; state = "C"
+    }
+    else if (state == "C") { if (c != ":") return 0; state = "V"; i++ }
+    else if (c == ",") { state = stack[depth] == "{" ? "K" : "V"; i++ }
+    else if ((c == "}" && stack[depth] == "{") || (c == "]" && stack[depth] == "[")) { depth--; i++ }
+    else return 0
+  }
+  return depth == 0 && state == "N" && found
+}
+BEGIN { ctl = "[\001-\010\012-\037]" }
+{ line = $0; sub(/\r$/, "", line); sub(/^[ \t]+/, "", line); sub(/[ \t]+$/, "", line); if (is_result(line)) last = line }
+END { if (last != "") print last }
+AWK
+
+# A JSON string literal: quotes, backslashes and every control character escaped.
+json_string() {
+  local s=$1 i oct char hex
+  s=${s//\\/\\\\}; s=${s//\"/\\\"}
+  s=${s//$'\n'/\\n}; s=${s//$'\r'/\\r}; s=${s//$'\t'/\\t}; s=${s//$'\b'/\\b}; s=${s//$'\f'/\\f}
+  for i in {1..31}; do
+    printf -v oct '%03o' "$i"; printf -v char "\\$oct"
+    if [[ $s == *"$char"* ]]; then printf -v hex '\\u%04x' "$i"; s=${s//"$char"/$hex}; fi
+  done
+  printf '"%s"' "$s"
+}
+
+json_or_null() { if [[ -n $1 ]]; then json_string "$1"; else printf 'null'; fi; }
+
+redact() { local s=$1; if [[ -n $token ]]; then s=${s//"$token"/[redacted]}; s=${s//"$auth_header"/[redacted]}; fi; printf '%s' "$s"; }
+
+write_result() {
+  local tmp="$run_dir/result.json.tmp"
+  [[ $commits =~ ^[0-9]+$ ]] || commits=0
+  [[ $agent_exit =~ ^[0-9]+$ ]] || agent_exit=""
+  [[ $outcome == error ]] || error=""
+  mkdir -p "$run_dir" &&
+    printf '{"outcome":%s,"branch":%s,"baseBranch":%s,"commit":%s,"commits":%d,"agentExitCode":%s,"error":%s,"agentResult":%s}\n' \
+      "$(json_string "$outcome")" "$(json_or_null "$branch")" "$(json_or_null "$base_branch")" \
+      "$(json_or_null "$commit")" "$commits" "${agent_exit:-null}" "$(json_or_null "$(redact "$error")")" \
+      "${agent_result:-null}" >"$tmp" &&
+    mv -f "$tmp" "$run_dir/result.json"
+}
+
+on_exit() {
+  trap - EXIT ERR
+  set +e
+  [[ -n $stage ]] && rm -rf "$stage"
+  if write_result; then echo "runner: finished ($outcome)"; exit 0; fi
+  echo "runner: could not write $run_dir/result.json" >&2
+  exit 1
+}
+
+fail() { outcome="error"; error=$1; echo "runner: $(redact "$1")" >&2; exit 1; }
+
+# The line of git's output that says what went wrong (its first fatal or error line, else its last line).
+reason() {
+  local line found="" last=""
+  while IFS= read -r line; do
+    [[ -n $line ]] || continue
+    last=$line
+    if [[ -z $found && ($line == fatal:* || $line == error:*) ]]; then found=$line; fi
+  done <<<"$1"
+  printf "%s" "${found:-$last}"
+}
+
+# git for the runner's own commands in the checkout: hooks or signing the agent may have set up do not run.
+git_local() { git -c core.hooksPath=/dev/null -c core.fsmonitor=false -c commit.gpgsign=false "$@"; }
+
+# git that talks to the remote: the only place the token leaves this shell, as an environment variable of this subshell.
+git_remote() (
+  unset "${!GIT_TRACE@}" GIT_CURL_VERBOSE
+  if [[ -n $token ]]; then
+    export GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=http.extraHeader GIT_CONFIG_VALUE_0="$auth_header"
+  fi
+  git -c core.hooksPath=/dev/null "$@"
+)
+
+main() {
+  token=""
+  if [[ -e $run_dir/git-token ]]; then
+    token=$(<"$run_dir/git-token") || fail "token: could not read the token file"
+    rm -f "$run_dir/git-token" || fail "token: could not delete the token file"
+    token=${token//[[:space:]]/}
+  fi
+  auth_header=""
+  [[ -z $token ]] || auth_header="Authorization: Basic $(printf 'x-access-token:%s' "$token" | base64 | tr -d '\n')"
+
+  export GIT_TERMINAL_PROMPT=0
+  export GIT_AUTHOR_NAME=${GIT_AUTHOR_NAME:-sandbox-agent}
+  export GIT_AUTHOR_EMAIL=${GIT_AUTHOR_EMAIL:-sandbox-agent@users.noreply.github.com}
+  export GIT_COMMITTER_NAME=$GIT_AUTHOR_NAME GIT_COMMITTER_EMAIL=$GIT_AUTHOR_EMAIL
+  [[ -n ${RUN_REPO_URL:-} ]] || fail "setup: RUN_REPO_URL is not set"
+  [[ -n $branch ]] || fail "setup: RUN_BRANCH is not set"
+  git check-ref-format --branch "$branch" >/dev/null 2>&1 || fail "setup: '$branch' is not a valid branch name"
+  [[ -n ${AGENT_COMMAND:-} ]] || fail "setup: AGENT_COMMAND is not set"
+  [[ -f $run_dir/task.md ]] || fail "setup: $run_dir/task.md is missing"
+  [[ ! -e $checkout ]] || fail "setup: $checkout already exists"
+
+  local out
+  echo "runner: cloning"
+  out=$(git_remote clone --quiet "$RUN_REPO_URL" "$checkout" 2>&1) || fail "clone: $(reason "$out")"
+  cd "$checkout"
+  base_branch=$(git symbolic-ref --quiet --short HEAD) || fail "clone: the repository has no default branch"
+  local base_commit
+  base_commit=$(git rev-parse --quiet --verify 'HEAD^{commit}') || fail "clone: the repository has no commits"
+  out=$(git_local checkout --quiet -b "$branch" 2>&1) || fail "branch: $(reason "$out")"
+
+  echo "runner: running the agent on $branch (base $base_branch)"
+  local agent_log="$run_dir/agent-output.log" statuses
+  set +e
+  (cd "$checkout" && AGENT_TASK_FILE="$run_dir/task.md" exec bash -c "$AGENT_COMMAND") </dev/null 2>&1 | tee "$agent_log"
+  statuses=("${PIPESTATUS[@]}")
+  set -e
+  agent_exit=${statuses[0]}
+  echo "runner: agent exited $agent_exit"
+  [[ ${statuses[1]} == 0 ]] || echo "runner: warning: $agent_log is incomplete" >&2
+  agent_result=$(grep -a -E '"type"[[:space:]]*:[[:space:]]*"result"' "$agent_log" |
+    LC_ALL=C.UTF-8 grep -a -x '.*' | awk "$FIND_RESULT_LINE") || true
+  [[ -z $agent_result ]] || echo "runner: found the agent's result object"
+
+  cd "$checkout" 2>/dev/null || fail "commit: the checkout is gone"
+  out=$(git_local add -A 2>&1) || fail "commit: git add failed: $(reason "$out")"
+  if ! git_local diff --cached --quiet 2>/dev/null; then
+    out=$(git_local commit --quiet --no-verify -m "${RUN_COMMIT_MESSAGE:-Agent changes for issue #${RUN_ISSUE_NUMBER:-?}}" 2>&1) ||
+      fail "commit: $(reason "$out")"
+  fi
+  commit=$(git rev-parse --quiet --verify 'HEAD^{commit}') || fail "commit: HEAD is not a commit"
+  commits=$(git rev-list --count "$base_commit..$commit") || fail "commit: could not count the commits"
+  if ((commits == 0)); then
+    commit=""
+    outcome="no_changes"
+    echo "runner: no changes"
+    return
+  fi
+
+  # Push from a fresh repository of the runner's own: the checkout's config and hooks are the agent's to write.
+  stage=$(mktemp -d "$run_dir/push.XXXXXX") || fail "push: could not create a staging repository"
+  out=$(git init --quiet --bare --template= "$stage" 2>&1 &&
+    git --git-dir="$stage" fetch --quiet --no-tags "$checkout" "+$commit:refs/heads/$branch" 2>&1) ||
+    fail "push: could not stage the commits: $(reason "$out")"
+  out=$(git_remote --git-dir="$stage" push --quiet --no-verify "$RUN_REPO_URL" "refs/heads/$branch:refs/heads/$branch" 2>&1) ||
+    fail "push: $(reason "$out")"
+  outcome="committed"
+  local noun=commits; ((commits > 1)) || noun=commit
+  echo "runner: pushed $commits $noun to $branch"
+}
 
 sandbox=$PWD
 run_dir="$sandbox/.agent-run"
 checkout="$sandbox/repo"
-token=""
-if [ -f "$run_dir/git-token" ]; then
-  token=$(cat "$run_dir/git-token")
-  rm -f "$run_dir/git-token"
-fi
-
-branch=${RUN_BRANCH:-}
-base_branch=""
-base_commit=""
-commit=""
-commits=0
-agent_exit=""
-agent_result=""
-outcome="error"
-error="the runner stopped unexpectedly"
-
-json_string() {
-  if [ -z "${1+x}" ] || [ "$1" = "" ] && [ "${2:-}" = "nullable" ]; then printf 'null'; return; fi
-  local s=$1
-  s=${s//\\/\\\\}
-  s=${s//\"/\\\"}
-  s=${s//$'\n'/\\n}
-  s=${s//$'\r'/\\r}
-  s=${s//$'\t'/\\t}
-  s=$(printf '%s' "$s" | tr -d '\000-\010\013\014\016-\037')
-  printf '"%s"' "$s"
-}
-
-write_result() {
-  local tmp="$run_dir/result.json.tmp"
-  {
-    printf '{"outcome":%s' "$(json_string "$outcome")"
-    printf ',"branch":%s' "$(json_string "$branch")"
-    printf ',"baseBranch":%s' "$(json_string "$base_branch" nullable)"
-    printf ',"commit":%s' "$(json_string "$commit" nullable)"
-    printf ',"commits":%d' "$commits"
-    printf ',"agentExitCode":%s' "${agent_exit:-null}"
-    if [ "$outcome" = "error" ]; then printf ',"error":%s' "$(json_string "$error")"; else printf ',"error":null'; fi
-    printf ',"agentResult":%s}\n' "${agent_result:-null}"
-  } > "$tmp" && mv "$tmp" "$run_dir/result.json"
-}
-trap write_result EXIT
-
-fail() { error=$1; outcome="error"; echo "runner: $1" >&2; exit 0; }
-
-# git with credentials when there is a token; the variables live only in this subshell's environment.
-git_remote() {
-  (
-    if [ -n "$token" ]; then
-      export GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=http.extraHeader
-      GIT_CONFIG_VALUE_0="Authorization: Basic $(printf 'x-access-token:%s' "$token" | base64 -w0)"
-      export GIT_CONFIG_VALUE_0
-    fi
-    git "$@"
-  )
-}
-
-export GIT_TERMINAL_PROMPT=0
-export GIT_AUTHOR_NAME=${GIT_AUTHOR_NAME:-sandbox-agent}
-export GIT_AUTHOR_EMAIL=${GIT_AUTHOR_EMAIL:-sandbox-agent@users.noreply.github.com}
-export GIT_COMMITTER_NAME=$GIT_AUTHOR_NAME GIT_COMMITTER_EMAIL=$GIT_AUTHOR_EMAIL
-
-[ -n "$branch" ] || fail "RUN_BRANCH is not set"
-[ -n "${RUN_REPO_URL:-}" ] || fail "RUN_REPO_URL is not set"
-[ -n "${AGENT_COMMAND:-}" ] || fail "AGENT_COMMAND is not set"
-[ -f "$run_dir/task.md" ] || fail "the task file is missing"
-
-echo "runner: cloning"
-git_remote clone --quiet "$RUN_REPO_URL" "$checkout" >/dev/null 2>&1 || fail "could not clone the repository"
-cd "$checkout" || fail "could not enter the checkout"
-base_branch=$(git rev-parse --abbrev-ref HEAD 2>/dev/null) || fail "the repository has no commits"
-base_commit=$(git rev-parse HEAD 2>/dev/null) || fail "the repository has no commits"
-git checkout --quiet -b "$branch" || fail "could not create branch $branch"
-
-echo "runner: running the agent"
-agent_log="$run_dir/agent-output.log"
-# The agent gets no token: it was never exported, and the file is gone.
-env -u AGENT_COMMAND AGENT_TASK_FILE="$run_dir/task.md" bash -c "$AGENT_COMMAND" < /dev/null 2>&1 | tee "$agent_log"
-agent_exit=${PIPESTATUS[0]}
-echo "runner: agent exited $agent_exit"
-
-agent_result=$(grep -E '^[[:space:]]*\{.*"type"[[:space:]]*:[[:space:]]*"result"' "$agent_log" | tail -n 1)
-
-cd "$checkout" || fail "the checkout is gone"
-git add -A >/dev/null 2>&1 || fail "could not stage the changes"
-if ! git diff --cached --quiet; then
-  git commit --quiet -m "${RUN_COMMIT_MESSAGE:-Agent changes for issue #${RUN_ISSUE_NUMBER:-?}}" || fail "could not commit the changes"
-fi
-commits=$(git rev-list --count "$base_commit..HEAD")
-if [ "$commits" -gt 0 ]; then
-  commit=$(git rev-parse HEAD)
-  git_remote push --quiet origin "HEAD:refs/heads/$branch" >/dev/null 2>&1 || fail "could not push branch $branch"
-  echo "runner: pushed $commits commit(s) to $branch"
-  outcome="committed"
-else
-  echo "runner: no changes"
-  outcome="no_changes"
-fi
-error=""
-exit 0
+token="" auth_header="" stage=""
+branch=${RUN_BRANCH:-} base_branch="" commit="" commits=0 agent_exit="" agent_result=""
+outcome="error" error="the runner stopped unexpectedly"
+trap on_exit EXIT
+trap 'error="the runner stopped unexpectedly at line $LINENO"' ERR
+trap 'error="the runner was stopped by a signal"; exit 143' TERM INT HUP
+# One line, parsed whole before it runs: edits to this file while the agent runs cannot change what the runner does.
+main "$@"; exit 0

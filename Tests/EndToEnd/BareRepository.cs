@@ -14,6 +14,7 @@ public sealed class BareRepository
 
     public static BareRepository Create(string root, string owner, string repository)
     {
+        Directory.CreateDirectory(root);
         var path = System.IO.Path.Combine(root, owner, repository + ".git");
         Directory.CreateDirectory(path);
         Git(root, "init", "--bare", "--initial-branch=main", path);

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text;
+using SandboxAgents.Runner;
 using SandboxAgents.Sandboxes;
 
 namespace SandboxAgents.Tests.Fakes;
@@ -103,7 +104,7 @@ public sealed class FakeSandbox(string id, SandboxSpec spec)
     /// <summary>Ends the runner as the real script would: a result file, then the exit code.</summary>
     public void FinishRunner(string? resultJson, int exitCode = 0)
     {
-        if (resultJson is not null) Files[Runner.RunnerFiles.Result] = Encoding.UTF8.GetBytes(resultJson);
+        if (resultJson is not null) Files[RunnerFiles.Result] = Encoding.UTF8.GetBytes(resultJson);
         foreach (var command in Commands.Values) command.ExitCode ??= exitCode;
     }
 }
