@@ -16,7 +16,6 @@ public sealed class BareRepository
     {
         Directory.CreateDirectory(root);
         var path = System.IO.Path.Combine(root, owner, repository + ".git");
-        Directory.CreateDirectory(path);
         Git(root, "init", "--bare", "--initial-branch=main", path);
         var seed = Directory.CreateTempSubdirectory("seed-").FullName;
         try
