@@ -2,8 +2,8 @@ using SandboxAgents.Tests.Fakes;
 
 namespace SandboxAgents.Tests.EndToEnd;
 
-[Collection(ServiceCollection.Name)]
-public sealed class SecretHandlingTests(ServiceFixture service)
+[Collection(LocalServiceCollection.Name)]
+public sealed class SecretHandlingTests(LocalServiceFixture service)
 {
     [Fact]
     public async Task AgentThatPrintsItsKey_KeyAndTokensAppearInNoCommentPullRequestLogOrApiAnswer()

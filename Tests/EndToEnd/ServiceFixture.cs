@@ -15,10 +15,10 @@ namespace SandboxAgents.Tests.EndToEnd;
 
 /// <summary>
 /// The whole service as <c>dotnet run --project Silo</c> starts it, configured only through its documented keys:
-/// a fake GitHub API, a real bare repository for git, local sandboxes (bubblewrap when installed), and a scripted
+/// a fake GitHub API, a real bare repository for git, a sandbox backend chosen by the subclass, and a scripted
 /// agent. Only the runs' clock is fake, so the time-out is reached without waiting; everything else keeps real time.
 /// </summary>
-public sealed class ServiceFixture : IAsyncLifetime
+public abstract class ServiceFixture : IAsyncLifetime
 {
     public const string WebhookSecret = "end-to-end-webhook-secret";
     public const string Repository = "octo/widgets";
@@ -34,7 +34,15 @@ public sealed class ServiceFixture : IAsyncLifetime
     public LogCollector Logs { get; } = new();
     public BareRepository Git { get; private set; } = null!;
     public HttpClient Http { get; private set; } = null!;
-    public string SandboxRoot => Path.Combine(_root.FullName, "sandboxes");
+    protected string Root => _root.FullName;
+
+    /// <summary>True while any sandbox this service created still exists in the backend.</summary>
+    public abstract bool HasLiveSandboxes { get; }
+
+    /// <summary>Starts the sandbox backend and returns the settings that point the service at it.</summary>
+    protected abstract Task<IReadOnlyDictionary<string, string>> StartSandboxesAsync(string agentsFolder);
+
+    protected virtual ValueTask StopSandboxesAsync() => ValueTask.CompletedTask;
 
     public async Task InitializeAsync()
     {
@@ -52,8 +60,6 @@ public sealed class ServiceFixture : IAsyncLifetime
             ["Agent:Command"] = $"bash {Path.Combine(agents, "scripted-agent.sh")}",
             ["Agent:Timeout"] = AgentTimeout.ToString(),
             ["Agent:Environment:ANTHROPIC_API_KEY"] = AnthropicKey,
-            ["Sandbox:Local:Root"] = SandboxRoot,
-            ["Sandbox:Local:ReadOnlyPaths:0"] = agents,
             ["Runs:PollInterval"] = "00:00:00.100",
             ["Runs:InstanceId"] = "e2e",
             ["Storage:Provider"] = "memory",
@@ -63,6 +69,7 @@ public sealed class ServiceFixture : IAsyncLifetime
             ["Orleans:ClusterId"] = "e2e-" + Guid.NewGuid().ToString("N")[..8],
         };
 
+        foreach (var (key, value) in await StartSandboxesAsync(agents)) settings[key] = value;
         _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
         {
             foreach (var (key, value) in settings) web.UseSetting(key, value);
@@ -102,6 +109,7 @@ public sealed class ServiceFixture : IAsyncLifetime
         Http?.Dispose();
         if (_factory is not null) await _factory.DisposeAsync();
         if (GitHub is not null) await GitHub.DisposeAsync();
+        await StopSandboxesAsync();
         _root.Delete(recursive: true);
     }
 
@@ -113,8 +121,3 @@ public sealed class ServiceFixture : IAsyncLifetime
     }
 }
 
-[CollectionDefinition(Name)]
-public sealed class ServiceCollection : ICollectionFixture<ServiceFixture>
-{
-    public const string Name = "service end to end";
-}

@@ -4,8 +4,8 @@ using SandboxAgents.Tests.Fakes;
 
 namespace SandboxAgents.Tests.EndToEnd;
 
-[Collection(ServiceCollection.Name)]
-public sealed class WebhookToPullRequestTests(ServiceFixture service)
+/// <summary>The end-to-end cases, run once per sandbox provider by the subclasses.</summary>
+public abstract class WebhookToPullRequestTests(ServiceFixture service)
 {
     private static JsonObject Labeled(int number, string title, string sender = "maintainer")
     {
@@ -20,8 +20,7 @@ public sealed class WebhookToPullRequestTests(ServiceFixture service)
 
     private IReadOnlyList<JsonObject> Comments(int number) => service.GitHub.CommentsOn(ServiceFixture.Repository, number);
 
-    private Task WaitForSandboxesGoneAsync() =>
-        Eventually.TrueAsync(() => !Directory.Exists(service.SandboxRoot) || Directory.GetDirectories(service.SandboxRoot).Length == 0, "sandbox directories removed");
+    private Task WaitForSandboxesGoneAsync() => Eventually.TrueAsync(() => !service.HasLiveSandboxes, "no sandbox left");
 
     [Fact]
     public async Task LabeledIssue_AgentEdits_PushesBranch_OpensOnePullRequest_FinalisesOneComment()
@@ -56,6 +55,7 @@ public sealed class WebhookToPullRequestTests(ServiceFixture service)
         await service.SendWebhookAsync("issues", Labeled(102, "Check the README [nochange]"));
 
         var done = await service.WaitForStateAsync(102, "NoChanges");
+        await WaitForSandboxesGoneAsync();
 
         Assert.DoesNotContain(done["branch"]!.GetValue<string>(), service.Git.Branches());
         Assert.DoesNotContain(service.GitHub.PullRequestsFor(ServiceFixture.Repository), p => p["head"]!["ref"]!.GetValue<string>() == done["branch"]!.GetValue<string>());
@@ -69,6 +69,7 @@ public sealed class WebhookToPullRequestTests(ServiceFixture service)
         await service.SendWebhookAsync("issues", Labeled(103, "Rewrite the build [fail]"));
 
         var done = await service.WaitForStateAsync(103, "Failed");
+        await WaitForSandboxesGoneAsync();
 
         var error = done["error"]!.GetValue<string>();
         Assert.Contains("exited with code 1", error);
@@ -91,6 +92,7 @@ public sealed class WebhookToPullRequestTests(ServiceFixture service)
         Assert.Contains("@maintainer", done["error"]!.GetValue<string>());
         await Eventually.TrueAsync(() => AgentProcesses(marker).Count == 0, "every process of the sandbox is gone");
         await Eventually.MatchesAsync(() => service.GetTaskAsync(104), t => t!["history"]![0]!["sandboxDeleted"]!.GetValue<bool>(), "deletion recorded");
+        await WaitForSandboxesGoneAsync();
         var comment = Assert.Single(Comments(104));
         await Eventually.TrueAsync(() => comment["body"]!.GetValue<string>().Contains("Cancelled", StringComparison.Ordinal), "the comment says so");
     }
@@ -107,6 +109,7 @@ public sealed class WebhookToPullRequestTests(ServiceFixture service)
         var done = await service.WaitForStateAsync(105, "TimedOut");
         Assert.Contains("time limit", done["error"]!.GetValue<string>());
         await Eventually.TrueAsync(() => AgentProcesses(marker).Count == 0, "every process of the sandbox is gone");
+        await WaitForSandboxesGoneAsync();
         var comment = Assert.Single(Comments(105));
         await Eventually.TrueAsync(() => comment["body"]!.GetValue<string>().Contains("Timed out", StringComparison.Ordinal), "the comment says so");
     }
@@ -209,3 +212,6 @@ public sealed class WebhookToPullRequestTests(ServiceFixture service)
             Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
     }
 }
+
+[Collection(LocalServiceCollection.Name)]
+public sealed class LocalWebhookToPullRequestTests(LocalServiceFixture service) : WebhookToPullRequestTests(service);
