@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using SandboxAgents.GitHub;
+using SandboxAgents.Registry;
 using SandboxAgents.Runs;
 using SandboxAgents.Sandboxes;
 
@@ -32,6 +33,8 @@ public static class RunServicesExtensions
         services.AddSingleton<RunnerLauncher>();
         services.AddSingleton<StatusCommentPublisher>();
         services.AddSingleton<RunDriver>();
+        services.AddSingleton<RegistryPublisher>();
+        services.AddOptions<RegistryOptions>().BindConfiguration(RegistryOptions.SectionName);
         services.AddHostedService<SandboxProviderCheck>();
         return services;
     }

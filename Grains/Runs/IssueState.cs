@@ -12,7 +12,8 @@ public sealed class IssueState
 
     public RunRecord? Current => Runs.Count == 0 ? null : Runs[^1];
 
-    public bool HasUnsettledRuns => Runs.Any(r => !r.IsSettled);
+    /// <summary>A run still has something to do, or the registry has not yet heard the current run's latest state.</summary>
+    public bool NeedsAttention => Runs.Any(r => !r.IsSettled) || (Current is { } current && current.RegistryVersion != current.Version);
 
     /// <summary>Drops the oldest settled runs beyond the history length; unsettled runs are always kept.</summary>
     public void TrimHistory(int keep)

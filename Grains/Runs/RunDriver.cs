@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SandboxAgents.GitHub;
+using SandboxAgents.Registry;
 using SandboxAgents.Sandboxes;
 
 namespace SandboxAgents.Runs;
@@ -14,6 +15,7 @@ public sealed partial class RunDriver(
     RunnerLauncher launcher,
     IGitHubIssues gitHub,
     StatusCommentPublisher comments,
+    RegistryPublisher registry,
     SecretRedactor redactor,
     IOptions<AgentOptions> agent,
     IOptions<RunOptions> options)
@@ -26,6 +28,8 @@ public sealed partial class RunDriver(
             if (run.State.IsTerminal()) await CleanUpAsync(context, run, cancellationToken);
             await comments.SyncAsync(context, run, cancellationToken);
         }
+
+        if (context.State.Current is { } current) await registry.SyncAsync(context, current);
     }
 
     private async Task StepAsync(RunContext context, RunRecord run, CancellationToken cancellationToken)

@@ -38,6 +38,9 @@ public sealed class RunRecord
     /// <summary>While queued for want of capacity: not to be tried again before this time.</summary>
     [Id(28)] public DateTimeOffset? RetryAt { get; set; }
 
+    /// <summary>The version the run registry last recorded.</summary>
+    [Id(29)] public int RegistryVersion { get; set; }
+
     public DateTimeOffset CreatedAt => Transitions[0].At;
 
     public DateTimeOffset? StartedAt => Transitions.FirstOrDefault(t => t.State == RunState.Provisioning)?.At;

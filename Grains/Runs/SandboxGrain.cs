@@ -28,7 +28,7 @@ public sealed partial class SandboxGrain(
 
     private IssueKey Key => IssueKey.Parse(this.GetPrimaryKeyString());
 
-    private bool HasWork => state.State.HasUnsettledRuns || _inbox.After(state.State.LastCommand).Count > 0;
+    private bool HasWork => state.State.NeedsAttention || _inbox.After(state.State.LastCommand).Count > 0;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {

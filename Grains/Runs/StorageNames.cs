@@ -10,5 +10,7 @@ public static class StorageNames
 
     public const string InboxState = "inbox";
 
+    public const string RegistryState = "registry";
+
     public const string WatchdogReminder = "watchdog";
 }

@@ -1,0 +1,26 @@
+using Orleans.Concurrency;
+
+namespace SandboxAgents;
+
+/// <summary>
+/// The index of every issue's latest run (one grain, key 0), kept by the issue grains and read by the dashboard and
+/// the list API, so that they never fan out to every issue. Bounded: the oldest ended runs fall out first.
+/// </summary>
+[Alias("SandboxAgents.IRunRegistryGrain")]
+public interface IRunRegistryGrain : IGrainWithIntegerKey
+{
+    /// <summary>Records an issue's latest run and tells subscribers. Idempotent: an older update than the one held is ignored.</summary>
+    [Alias("Record")]
+    Task RecordAsync(RunEntry entry);
+
+    /// <summary>A page of runs, newest first. No side effects.</summary>
+    [Alias("GetPage"), AlwaysInterleave]
+    Task<RunPage> GetPageAsync(RunQuery query);
+
+    /// <summary>Subscribes (or renews) an observer; subscriptions lapse unless renewed within a few minutes.</summary>
+    [Alias("Subscribe")]
+    Task SubscribeAsync(IRunRegistryObserver observer);
+
+    [Alias("Unsubscribe")]
+    Task UnsubscribeAsync(IRunRegistryObserver observer);
+}
