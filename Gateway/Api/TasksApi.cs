@@ -5,25 +5,98 @@ using Microsoft.AspNetCore.Routing;
 
 namespace SandboxAgents.Gateway.Api;
 
-/// <summary>Read side of the operator API: one issue's runs.</summary>
+/// <summary>The operator API: list and read runs (open), cancel, retry and start them (operator key).</summary>
 public static class TasksApi
 {
+    private const string Operator = "operator";
+
     public static RouteGroupBuilder MapTasksApi(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/api/tasks").WithTags("Tasks");
-        group.MapGet("/{owner}/{repo}/{number}", GetIssueAsync);
+        group.MapGet("/", ListAsync).WithSummary("Runs, newest first; filter by state and repository.");
+        group.MapGet("/{owner}/{repo}/{number}", GetIssueAsync).WithSummary("One issue's current run and history.");
+
+        var writes = group.MapGroup("/").AddEndpointFilter<OperatorKeyFilter>();
+        writes.MapPost("/", StartAsync).WithSummary("Start a run for an existing issue.");
+        writes.MapPost("/{owner}/{repo}/{number}/cancel", CancelAsync).WithSummary("Cancel the issue's active run.");
+        writes.MapPost("/{owner}/{repo}/{number}/retry", RetryAsync).WithSummary("Start a new run after the last one ended.");
         return group;
     }
 
-    public static async Task<Results<Ok<IssueSnapshot>, ProblemHttpResult>> GetIssueAsync(
-        string owner, string repo, string number, IGrainFactory grains)
+    public static async Task<Results<Ok<RunPage>, ProblemHttpResult>> ListAsync(
+        IGrainFactory grains, string? state = null, string? repository = null, int page = 1, int pageSize = 50)
     {
-        if (!IssueKey.TryParse($"{owner}/{repo}#{number}", out var key))
-            return TypedResults.Problem($"'{owner}/{repo}#{number}' does not name an issue of a GitHub repository.", statusCode: StatusCodes.Status400BadRequest);
+        RunState? wanted = null;
+        if (!string.IsNullOrEmpty(state))
+        {
+            if (!Enum.TryParse<RunState>(state, ignoreCase: true, out var parsed) || !Enum.IsDefined(parsed))
+                return TypedResults.Problem($"'{state}' is not a run state ({string.Join(", ", Enum.GetNames<RunState>())}).", statusCode: StatusCodes.Status400BadRequest);
+            wanted = parsed;
+        }
 
-        var snapshot = await grains.GetGrain<ISandboxGrain>(key.ToString()).GetSnapshotAsync();
-        return snapshot.History.Count == 0
+        if (page < 1 || pageSize is < 1 or > 200)
+            return TypedResults.Problem("page starts at 1 and pageSize is between 1 and 200.", statusCode: StatusCodes.Status400BadRequest);
+        return TypedResults.Ok(await Registry(grains).GetPageAsync(new RunQuery(wanted, repository?.ToLowerInvariant(), page, pageSize)));
+    }
+
+    public static async Task<Results<Ok<IssueSnapshot>, ProblemHttpResult>> GetIssueAsync(string owner, string repo, string number, IGrainFactory grains)
+    {
+        if (Parse(owner, repo, number) is not { } key) return NotAnIssue(owner, repo, number);
+        var snapshot = await Issue(grains, key).GetSnapshotAsync();
+        return snapshot.History.Count == 0 && snapshot.PendingCommands == 0
             ? TypedResults.Problem($"No run was ever requested for {key}.", statusCode: StatusCodes.Status404NotFound)
             : TypedResults.Ok(snapshot);
     }
+
+    public static async Task<Results<Accepted<IssueSnapshot>, ProblemHttpResult>> CancelAsync(string owner, string repo, string number, IGrainFactory grains)
+    {
+        if (Parse(owner, repo, number) is not { } key) return NotAnIssue(owner, repo, number);
+        var grain = Issue(grains, key);
+        var snapshot = await grain.GetSnapshotAsync();
+        if (!snapshot.State.IsActive())
+            return TypedResults.Problem($"{key} has no active run to cancel (its state is {snapshot.State}).", statusCode: StatusCodes.Status409Conflict);
+
+        await grain.SubmitAsync(new IssueCommand(CommandKind.Cancel, CommandSource.Api, Operator, DeliveryId: null, Issue: null));
+        return TypedResults.Accepted(Location(key), await grain.GetSnapshotAsync());
+    }
+
+    public static async Task<Results<Accepted<IssueSnapshot>, ProblemHttpResult>> RetryAsync(string owner, string repo, string number, IGrainFactory grains)
+    {
+        if (Parse(owner, repo, number) is not { } key) return NotAnIssue(owner, repo, number);
+        var grain = Issue(grains, key);
+        var snapshot = await grain.GetSnapshotAsync();
+        if (snapshot.State.IsActive())
+            return TypedResults.Problem($"{key} already has an active run ({snapshot.RunId}, {snapshot.State}).", statusCode: StatusCodes.Status409Conflict);
+        if (snapshot.History.Count == 0)
+            return TypedResults.Problem($"{key} never had a run to retry; start one with POST /api/tasks.", statusCode: StatusCodes.Status404NotFound);
+
+        await grain.SubmitAsync(new IssueCommand(CommandKind.Retry, CommandSource.Api, Operator, DeliveryId: null, Issue: null));
+        return TypedResults.Accepted(Location(key), await grain.GetSnapshotAsync());
+    }
+
+    public static async Task<Results<Accepted<IssueSnapshot>, ProblemHttpResult>> StartAsync(StartRunRequest request, IGrainFactory grains)
+    {
+        if (request.Repository?.Split('/') is not [var owner, var repo] || Parse(owner, repo, request.Issue.ToString(System.Globalization.CultureInfo.InvariantCulture)) is not { } key)
+            return TypedResults.Problem("Give 'repository' as owner/repo and 'issue' as a positive issue number.", statusCode: StatusCodes.Status400BadRequest);
+
+        var grain = Issue(grains, key);
+        var snapshot = await grain.GetSnapshotAsync();
+        if (snapshot.State.IsActive())
+            return TypedResults.Problem($"{key} already has an active run ({snapshot.RunId}, {snapshot.State}).", statusCode: StatusCodes.Status409Conflict);
+
+        await grain.SubmitAsync(new IssueCommand(CommandKind.Run, CommandSource.Api, Operator, DeliveryId: null, Issue: null, request.Instructions));
+        return TypedResults.Accepted(Location(key), await grain.GetSnapshotAsync());
+    }
+
+    private static IssueKey? Parse(string owner, string repo, string number) =>
+        IssueKey.TryParse($"{owner}/{repo}#{number}", out var key) ? key : null;
+
+    private static ProblemHttpResult NotAnIssue(string owner, string repo, string number) =>
+        TypedResults.Problem($"'{owner}/{repo}#{number}' does not name an issue of a GitHub repository.", statusCode: StatusCodes.Status400BadRequest);
+
+    private static string Location(IssueKey key) => $"/api/tasks/{key.Owner}/{key.Repository}/{key.Number}";
+
+    private static ISandboxGrain Issue(IGrainFactory grains, IssueKey key) => grains.GetGrain<ISandboxGrain>(key.ToString());
+
+    private static IRunRegistryGrain Registry(IGrainFactory grains) => grains.GetGrain<IRunRegistryGrain>(0);
 }

@@ -24,6 +24,7 @@ public static class GatewayExtensions
         services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.SectionName);
         services.AddOptions<TriggerOptions>().BindConfiguration(TriggerOptions.SectionName).ValidateOnStart()
             .Validate(t => !string.IsNullOrWhiteSpace(t.Label) && !string.IsNullOrWhiteSpace(t.Command), "Triggers:Label and Triggers:Command must not be empty.");
+        services.AddOptions<ApiOptions>().BindConfiguration(ApiOptions.SectionName);
         services.AddSingleton<WebhookSecretStore>();
         services.AddSingleton<WebhookEventProcessor, IssueCommandProcessor>();
         services.Configure<GitHubWebhookOptions>(o => o.ExceptionHandler = RejectMalformedPayloadAsync);
