@@ -9,8 +9,9 @@ namespace SandboxAgents.Sandboxes.Local;
 /// </summary>
 internal sealed class CommandLauncher(LocalSandboxOptions options, string? bubblewrap)
 {
+    // It prints its pid once setsid has made it a group leader, then lets go of the service's pipe.
     private const string Wrapper =
-        "exec </dev/null >/dev/null 2>&1; log=$1; exit_file=$2; shift 2; " +
+        "echo $$; exec </dev/null >/dev/null 2>&1; log=$1; exit_file=$2; shift 2; " +
         "\"$@\" >>\"$log\" 2>&1; code=$?; echo \"$code\" >\"$exit_file.tmp\" && mv -f \"$exit_file.tmp\" \"$exit_file\"";
 
     private static readonly KeyValuePair<string, string>[] BaseEnvironment =
@@ -21,10 +22,13 @@ internal sealed class CommandLauncher(LocalSandboxOptions options, string? bubbl
 
     public bool IsIsolated => bubblewrap is not null;
 
-    /// <summary>The started wrapper; its process id is also its process group id (it leads a new session).</summary>
-    public Process Start(LocalSandbox sandbox, string commandId, string command)
+    /// <summary>
+    /// The started wrapper, returned once it leads its own session and process group (whose id is its process id):
+    /// before that, the group could not be signalled or watched.
+    /// </summary>
+    public async Task<Process> StartAsync(LocalSandbox sandbox, string commandId, string command, CancellationToken cancellationToken)
     {
-        var start = new ProcessStartInfo("/usr/bin/setsid") { WorkingDirectory = sandbox.Work, UseShellExecute = false };
+        var start = new ProcessStartInfo("/usr/bin/setsid") { WorkingDirectory = sandbox.Work, UseShellExecute = false, RedirectStandardOutput = true };
         foreach (var argument in (string[])["/bin/bash", "-c", Wrapper, "sandbox-command", sandbox.LogFile(commandId), sandbox.ExitFile(commandId)])
             start.ArgumentList.Add(argument);
         foreach (var argument in bubblewrap is null ? ["/bin/bash", "-c", command] : BubblewrapArguments.For(bubblewrap, sandbox.Work, options, command))
@@ -35,6 +39,14 @@ internal sealed class CommandLauncher(LocalSandboxOptions options, string? bubbl
         start.Environment["HOME"] = sandbox.Work;
         foreach (var (name, value) in sandbox.Environment()) start.Environment[name] = value;
 
-        return Process.Start(start) ?? throw new SandboxException($"Could not start a command in sandbox {sandbox.Id}.");
+        var process = Process.Start(start) ?? throw new SandboxException($"Could not start a command in sandbox {sandbox.Id}.");
+        var ready = await process.StandardOutput.ReadLineAsync(cancellationToken);
+        if (ready != process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture))
+        {
+            process.Dispose();
+            throw new SandboxException($"The command wrapper in sandbox {sandbox.Id} did not start (it said '{ready}').");
+        }
+
+        return process;
     }
 }

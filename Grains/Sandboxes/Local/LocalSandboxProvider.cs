@@ -8,7 +8,8 @@ namespace SandboxAgents.Sandboxes.Local;
 /// <summary>
 /// Sandboxes on this machine: a private folder each, commands as background process groups with only the sandbox's
 /// environment, inside bubblewrap when isolation is on. A command's exit code is written by a small wrapper next to
-/// its log, so its status outlives the process that started it.
+/// its log, so its status outlives the process that started it. <see cref="TimeProvider"/> stamps creation times only;
+/// time-outs and waits for processes to end are real time, because the processes are real.
 /// </summary>
 public sealed partial class LocalSandboxProvider : ISandboxProvider
 {
@@ -53,9 +54,10 @@ public sealed partial class LocalSandboxProvider : ISandboxProvider
     {
         var sandbox = Require(sandboxId);
         var commandId = CommandId.New();
-        using var process = Launch(sandbox, commandId, command);
-        using var deadline = new CancellationTokenSource(timeout, _time);
-        using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
+        using var process = await LaunchAsync(sandbox, commandId, command, cancellationToken);
+        // A real process runs on real time: the deadline is not the service's (possibly fake) clock.
+        using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        wait.CancelAfter(timeout);
         var timedOut = false;
         try
         {
@@ -74,17 +76,17 @@ public sealed partial class LocalSandboxProvider : ISandboxProvider
         return new ExecResult(timedOut ? -1 : sandbox.ExitCode(commandId) ?? -1, output, timedOut);
     }
 
-    public Task<string> StartCommandAsync(string sandboxId, string command, CancellationToken cancellationToken)
+    public async Task<string> StartCommandAsync(string sandboxId, string command, CancellationToken cancellationToken)
     {
         var sandbox = Require(sandboxId);
         var commandId = CommandId.New();
-        var process = Launch(sandbox, commandId, command);
+        var process = await LaunchAsync(sandbox, commandId, command, cancellationToken);
         var key = (sandbox.Id, commandId);
         _running[key] = process;
         process.EnableRaisingEvents = true;
         process.Exited += (_, _) => Forget(key);
         if (process.HasExited) Forget(key);
-        return Task.FromResult(commandId);
+        return commandId;
     }
 
     public async Task<CommandStatus> GetCommandAsync(string sandboxId, string commandId, int tailLines, CancellationToken cancellationToken)
@@ -128,7 +130,7 @@ public sealed partial class LocalSandboxProvider : ISandboxProvider
         }
 
         if (!Directory.Exists(sandbox.Directory)) return true;
-        var stopped = await SandboxProcesses.KillAllAsync(sandbox, _time, cancellationToken);
+        var stopped = await SandboxProcesses.KillAllAsync(sandbox, cancellationToken);
         var removed = DirectoryRemover.TryRemove(sandbox.Directory);
         if (stopped && removed) LogDeleted(sandbox.Id);
         else LogDeleteIncomplete(sandbox.Id, stopped, removed);
@@ -147,9 +149,9 @@ public sealed partial class LocalSandboxProvider : ISandboxProvider
         return Task.FromResult(found);
     }
 
-    private Process Launch(LocalSandbox sandbox, string commandId, string command)
+    private async Task<Process> LaunchAsync(LocalSandbox sandbox, string commandId, string command, CancellationToken cancellationToken)
     {
-        var process = _launcher.Start(sandbox, commandId, command);
+        var process = await _launcher.StartAsync(sandbox, commandId, command, cancellationToken);
         sandbox.RecordGroup(commandId, process.Id);
         LogStarted(sandbox.Id, commandId, process.Id);
         return process;

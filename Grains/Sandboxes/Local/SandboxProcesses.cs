@@ -10,8 +10,11 @@ internal static class SandboxProcesses
     private const int Rounds = 50;
     private static readonly TimeSpan Pause = TimeSpan.FromMilliseconds(20);
 
-    /// <summary>Kills until a scan finds nothing left (true), or gives up after about a second (false).</summary>
-    public static async Task<bool> KillAllAsync(LocalSandbox sandbox, TimeProvider time, CancellationToken cancellationToken)
+    /// <summary>
+    /// Kills until a scan finds nothing left (true), or gives up after about a second (false). The pauses are real
+    /// time on purpose: they wait for the kernel to end processes, not for the service's (possibly fake) clock.
+    /// </summary>
+    public static async Task<bool> KillAllAsync(LocalSandbox sandbox, CancellationToken cancellationToken)
     {
         var groups = sandbox.Groups().ToHashSet();
         var folder = sandbox.Directory + Path.DirectorySeparatorChar;
@@ -25,7 +28,7 @@ internal static class SandboxProcesses
                 .ToList();
             if (survivors.Count == 0) return true;
             foreach (var survivor in survivors) ProcessGroup.KillProcess(survivor.Id);
-            await Task.Delay(Pause, time, cancellationToken);
+            await Task.Delay(Pause, cancellationToken);
         }
 
         return false;
