@@ -1,15 +1,18 @@
+using System.Globalization;
 using System.Text.Json;
 
 namespace SandboxAgents.Sandboxes.Local;
 
 /// <summary>
 /// One local sandbox on disk: <c>{Root}/{id}/work</c> is all the sandbox sees; <c>{Root}/{id}/meta</c> is the
-/// provider's (name, labels, environment, command logs, exit codes, process groups) and never visible inside.
+/// provider's (description, environment, command logs, exit codes, process groups) and never visible inside.
 /// </summary>
 internal sealed class LocalSandbox(string root, string id)
 {
     private const string DescriptionFile = "sandbox.json";
     private const string EnvironmentFile = "environment.json";
+    private const UnixFileMode OwnerOnlyFile = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+    private const UnixFileMode OwnerOnlyDirectory = OwnerOnlyFile | UnixFileMode.UserExecute;
 
     public string Id => id;
     public string Directory => Path.Combine(root, id);
@@ -21,30 +24,60 @@ internal sealed class LocalSandbox(string root, string id)
     public string ExitFile(string commandId) => Path.Combine(Meta, commandId + ".exit");
     public string GroupFile(string commandId) => Path.Combine(Meta, commandId + ".pgid");
 
-    public void Create(SandboxSpec spec)
+    /// <summary>Makes the folders and writes the environment, then the description last: a sandbox exists once that is there.</summary>
+    public void Create(SandboxSpec spec, DateTimeOffset createdAt)
     {
         System.IO.Directory.CreateDirectory(Work);
-        System.IO.Directory.CreateDirectory(Meta);
-        var environment = Path.Combine(Meta, EnvironmentFile);
-        File.WriteAllText(environment, "");
-        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(environment, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        File.WriteAllText(environment, JsonSerializer.Serialize(spec.Environment));
-        File.WriteAllText(Path.Combine(Meta, DescriptionFile), JsonSerializer.Serialize(new Description(spec.Name, spec.Labels)));
+        if (OperatingSystem.IsWindows()) System.IO.Directory.CreateDirectory(Meta);
+        else System.IO.Directory.CreateDirectory(Meta, OwnerOnlyDirectory);
+        WriteAtomically(Path.Combine(Meta, EnvironmentFile), JsonSerializer.SerializeToUtf8Bytes(spec.Environment));
+        WriteAtomically(Path.Combine(Meta, DescriptionFile), JsonSerializer.SerializeToUtf8Bytes(new SandboxDescription(spec.Name, spec.Labels, createdAt)));
     }
 
-    public SandboxInfo Describe()
+    public SandboxDescription Describe() =>
+        JsonSerializer.Deserialize<SandboxDescription>(File.ReadAllBytes(Path.Combine(Meta, DescriptionFile)))
+        ?? throw new SandboxException($"The description of sandbox {id} is empty.");
+
+    public SandboxInfo Info()
     {
-        var description = JsonSerializer.Deserialize<Description>(File.ReadAllText(Path.Combine(Meta, DescriptionFile)))!;
+        var description = Describe();
         return new SandboxInfo(id, description.Name, description.Labels);
     }
 
     public IReadOnlyDictionary<string, string> Environment() =>
-        JsonSerializer.Deserialize<Dictionary<string, string>>(File.ReadAllText(Path.Combine(Meta, EnvironmentFile))) ?? [];
+        JsonSerializer.Deserialize<Dictionary<string, string>>(File.ReadAllBytes(Path.Combine(Meta, EnvironmentFile))) ?? [];
 
-    public IEnumerable<int> ProcessGroups() =>
+    public void RecordGroup(string commandId, int groupId) =>
+        WriteAtomically(GroupFile(commandId), System.Text.Encoding.ASCII.GetBytes(groupId.ToString(CultureInfo.InvariantCulture)));
+
+    public int? Group(string commandId) => ReadNumber(GroupFile(commandId));
+
+    public int? ExitCode(string commandId) => ReadNumber(ExitFile(commandId));
+
+    public IEnumerable<int> Groups() =>
         System.IO.Directory.Exists(Meta)
-            ? System.IO.Directory.EnumerateFiles(Meta, "*.pgid").Select(f => int.TryParse(File.ReadAllText(f), out var g) ? g : 0).Where(g => g > 0)
+            ? System.IO.Directory.EnumerateFiles(Meta, "*.pgid").Select(ReadNumber).OfType<int>().Where(g => g > 1)
             : [];
 
-    private sealed record Description(string Name, IReadOnlyDictionary<string, string> Labels);
+    private static int? ReadNumber(string file)
+    {
+        try
+        {
+            return int.TryParse(File.ReadAllText(file).Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) ? value : null;
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Writes a private (0600) temporary file and renames it over the target, so readers never see half a file.</summary>
+    private static void WriteAtomically(string file, byte[] content)
+    {
+        var temporary = file + ".tmp";
+        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows()) options.UnixCreateMode = OwnerOnlyFile;
+        using (var stream = new FileStream(temporary, options)) stream.Write(content);
+        File.Move(temporary, file, overwrite: true);
+    }
 }

@@ -1,108 +1,106 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Globalization;
-using System.Text;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace SandboxAgents.Sandboxes.Local;
 
 /// <summary>
-/// Sandboxes on this machine: a private directory each, commands as child processes in their own process group with
-/// only the sandbox's environment, inside bubblewrap when it is installed. A command's exit code is written by a small
-/// wrapper next to its log, so its status outlives the process that started it.
+/// Sandboxes on this machine: a private folder each, commands as background process groups with only the sandbox's
+/// environment, inside bubblewrap when isolation is on. A command's exit code is written by a small wrapper next to
+/// its log, so its status outlives the process that started it. <see cref="TimeProvider"/> stamps creation times only;
+/// time-outs and waits for processes to end are real time, because the processes are real.
 /// </summary>
 public sealed partial class LocalSandboxProvider : ISandboxProvider
 {
-    private const string WrapperScript = "log=$1; exit_file=$2; shift 2; \"$@\" >\"$log\" 2>&1; echo $? >\"$exit_file.tmp\"; mv \"$exit_file.tmp\" \"$exit_file\"";
-    private static readonly Dictionary<string, string> BaseEnvironment = new()
-    {
-        ["PATH"] = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
-        ["LANG"] = "C.UTF-8",
-    };
-
-    private readonly LocalSandboxOptions _options;
     private readonly string _root;
+    private readonly CommandLauncher _launcher;
+    private readonly TimeProvider _time;
     private readonly ILogger<LocalSandboxProvider> _logger;
-    private readonly ConcurrentDictionary<string, Process> _processes = new();
+    private readonly ConcurrentDictionary<(string Sandbox, string Command), Process> _running = new();
 
-    public LocalSandboxProvider(IOptions<LocalSandboxOptions> options, ILogger<LocalSandboxProvider> logger)
+    public LocalSandboxProvider(IOptions<LocalSandboxOptions> options, TimeProvider time, ILogger<LocalSandboxProvider> logger)
     {
-        _options = options.Value;
-        _root = Path.GetFullPath(_options.Root);
+        _root = Path.GetFullPath(options.Value.Root);
+        _time = time;
         _logger = logger;
-        IsIsolated = Bubblewrap.Resolve(_options.Isolation);
+        var bubblewrap = LocalIsolation.Resolve(options.Value);
+        _launcher = new CommandLauncher(options.Value, bubblewrap);
         Directory.CreateDirectory(_root);
-        if (!IsIsolated) LogUnisolated(logger, _root);
+        if (bubblewrap is null) LogUnisolated(_root);
+        else LogIsolated(_root, bubblewrap);
     }
 
     /// <summary>True when commands run inside bubblewrap; false means they run with the service's rights.</summary>
-    public bool IsIsolated { get; }
+    public bool IsIsolated => _launcher.IsIsolated;
 
     public Task<SandboxInfo> CreateAsync(SandboxSpec spec, CancellationToken cancellationToken)
     {
-        var sandbox = new LocalSandbox(_root, IdFor(spec.Name));
-        if (!sandbox.Exists) sandbox.Create(spec);
-        return Task.FromResult(sandbox.Describe());
+        var sandbox = new LocalSandbox(_root, SandboxId.FromName(spec.Name));
+        if (sandbox.Exists)
+        {
+            var existing = sandbox.Info();
+            return existing.Name == spec.Name
+                ? Task.FromResult(existing)
+                : throw new SandboxException($"Sandbox names '{spec.Name}' and '{existing.Name}' both map to id {sandbox.Id}.");
+        }
+
+        sandbox.Create(spec, _time.GetUtcNow());
+        LogCreated(sandbox.Id, spec.Name);
+        return Task.FromResult(sandbox.Info());
     }
 
     public async Task<ExecResult> ExecuteAsync(string sandboxId, string command, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var sandbox = Require(sandboxId);
-        var commandId = await StartCommandAsync(sandboxId, command, cancellationToken);
-        var process = _processes[Key(sandboxId, commandId)];
-        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        limit.CancelAfter(timeout);
+        var commandId = CommandId.New();
+        using var process = await LaunchAsync(sandbox, commandId, command, cancellationToken);
+        // A real process runs on real time: the deadline is not the service's (possibly fake) clock.
+        using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        wait.CancelAfter(timeout);
         var timedOut = false;
         try
         {
-            await process.WaitForExitAsync(limit.Token);
+            await process.WaitForExitAsync(wait.Token);
         }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException)
         {
-            timedOut = true;
-            ProcessGroup.KillAll(process.Id);
+            ProcessGroup.KillGroup(process.Id);
             await process.WaitForExitAsync(CancellationToken.None);
+            cancellationToken.ThrowIfCancellationRequested();
+            timedOut = true;
+            LogTimedOut(sandbox.Id, commandId, timeout);
         }
 
         var output = await File.ReadAllTextAsync(sandbox.LogFile(commandId), CancellationToken.None);
-        var exitCode = ReadExitCode(sandbox, commandId) ?? -1;
-        return new ExecResult(timedOut ? -1 : exitCode, output, timedOut);
+        return new ExecResult(timedOut ? -1 : sandbox.ExitCode(commandId) ?? -1, output, timedOut);
     }
 
     public async Task<string> StartCommandAsync(string sandboxId, string command, CancellationToken cancellationToken)
     {
         var sandbox = Require(sandboxId);
-        var commandId = "cmd-" + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(6));
-        var start = new ProcessStartInfo("setsid") { WorkingDirectory = sandbox.Work, UseShellExecute = false };
-        foreach (var argument in new[] { "bash", "-c", WrapperScript, "sandbox-command", sandbox.LogFile(commandId), sandbox.ExitFile(commandId) })
-            start.ArgumentList.Add(argument);
-        foreach (var argument in IsIsolated ? Bubblewrap.Arguments(sandbox.Work, _options, command) : ["bash", "-c", command])
-            start.ArgumentList.Add(argument);
-
-        start.Environment.Clear();
-        foreach (var (name, value) in BaseEnvironment) start.Environment[name] = value;
-        start.Environment["HOME"] = sandbox.Work;
-        foreach (var (name, value) in sandbox.Environment()) start.Environment[name] = value;
-        start.RedirectStandardInput = true;
-
-        var process = Process.Start(start) ?? throw new SandboxException($"Could not start a command in sandbox {sandboxId}.");
-        process.StandardInput.Close();
-        _processes[Key(sandboxId, commandId)] = process;
-        await File.WriteAllTextAsync(sandbox.GroupFile(commandId), process.Id.ToString(CultureInfo.InvariantCulture), CancellationToken.None);
-        LogStarted(_logger, sandboxId, commandId, process.Id);
+        var commandId = CommandId.New();
+        var process = await LaunchAsync(sandbox, commandId, command, cancellationToken);
+        var key = (sandbox.Id, commandId);
+        _running[key] = process;
+        process.EnableRaisingEvents = true;
+        process.Exited += (_, _) => Forget(key);
+        if (process.HasExited) Forget(key);
         return commandId;
     }
 
     public async Task<CommandStatus> GetCommandAsync(string sandboxId, string commandId, int tailLines, CancellationToken cancellationToken)
     {
-        var sandbox = new LocalSandbox(_root, IdFor(sandboxId));
-        if (!sandbox.Exists || !File.Exists(sandbox.GroupFile(commandId))) return new CommandStatus(CommandPhase.Lost, null, []);
+        if (!SandboxId.IsValid(sandboxId) || !CommandId.IsValid(commandId)) return Lost();
+        var sandbox = new LocalSandbox(_root, sandboxId);
+        if (!sandbox.Exists || sandbox.Group(commandId) is not { } group) return Lost();
 
-        var tail = await TailAsync(sandbox.LogFile(commandId), tailLines, cancellationToken);
-        if (ReadExitCode(sandbox, commandId) is { } exitCode) return new CommandStatus(CommandPhase.Exited, exitCode, tail);
-        if (IsRunning(sandbox, commandId)) return new CommandStatus(CommandPhase.Running, null, tail);
-        return ReadExitCode(sandbox, commandId) is { } late
+        var tail = await LogTail.ReadAsync(sandbox.LogFile(commandId), tailLines, cancellationToken);
+        if (sandbox.ExitCode(commandId) is { } exitCode) return new CommandStatus(CommandPhase.Exited, exitCode, tail);
+        if (ProcessGroup.IsAlive(group)) return new CommandStatus(CommandPhase.Running, null, tail);
+
+        // The wrapper writes the exit code just before it ends: look again before calling the command lost.
+        return sandbox.ExitCode(commandId) is { } late
             ? new CommandStatus(CommandPhase.Exited, late, tail)
             : new CommandStatus(CommandPhase.Lost, null, tail);
     }
@@ -120,87 +118,67 @@ public sealed partial class LocalSandboxProvider : ISandboxProvider
         return File.Exists(file) ? await File.ReadAllBytesAsync(file, cancellationToken) : null;
     }
 
-    public Task<bool> DeleteAsync(string sandboxId, CancellationToken cancellationToken)
+    public async Task<bool> DeleteAsync(string sandboxId, CancellationToken cancellationToken)
     {
-        var sandbox = new LocalSandbox(_root, IdFor(sandboxId));
-        foreach (var group in sandbox.ProcessGroups()) ProcessGroup.KillAll(group);
-        foreach (var key in _processes.Keys.Where(k => k.StartsWith(sandbox.Id + "/", StringComparison.Ordinal)))
+        if (!SandboxId.IsValid(sandboxId)) return true;
+        var sandbox = new LocalSandbox(_root, sandboxId);
+        foreach (var key in _running.Keys.Where(k => k.Sandbox == sandbox.Id))
         {
-            if (!_processes.TryRemove(key, out var process)) continue;
-            try
-            {
-                if (!process.HasExited) process.Kill(entireProcessTree: true);
-            }
-            catch (InvalidOperationException)
-            {
-                // It ended between the check and the kill.
-            }
-
+            if (!_running.TryRemove(key, out var process)) continue;
+            KillTree(process);
             process.Dispose();
         }
 
-        if (Directory.Exists(sandbox.Directory)) Directory.Delete(sandbox.Directory, recursive: true);
-        LogDeleted(_logger, sandbox.Id);
-        return Task.FromResult(!Directory.Exists(sandbox.Directory));
+        if (!Directory.Exists(sandbox.Directory)) return true;
+        var stopped = await SandboxProcesses.KillAllAsync(sandbox, cancellationToken);
+        var removed = DirectoryRemover.TryRemove(sandbox.Directory);
+        if (stopped && removed) LogDeleted(sandbox.Id);
+        else LogDeleteIncomplete(sandbox.Id, stopped, removed);
+        return removed;
     }
 
     public Task<IReadOnlyList<SandboxInfo>> ListAsync(IReadOnlyDictionary<string, string> labels, CancellationToken cancellationToken)
     {
-        var found = Directory.EnumerateDirectories(_root)
-            .Select(d => new LocalSandbox(_root, Path.GetFileName(d)))
+        IReadOnlyList<SandboxInfo> found = !Directory.Exists(_root) ? [] : [.. Directory.EnumerateDirectories(_root)
+            .Select(Path.GetFileName)
+            .Where(SandboxId.IsValid)
+            .Select(id => new LocalSandbox(_root, id!))
             .Where(s => s.Exists)
-            .Select(s => s.Describe())
-            .Where(s => labels.All(l => s.Labels.TryGetValue(l.Key, out var v) && v == l.Value))
-            .ToList();
-        return Task.FromResult<IReadOnlyList<SandboxInfo>>(found);
+            .Select(s => s.Info())
+            .Where(s => labels.All(l => s.Labels.TryGetValue(l.Key, out var v) && v == l.Value))];
+        return Task.FromResult(found);
     }
 
-    /// <summary>A sandbox's id is its name made safe as a folder name, so a repeated create finds the same folder.</summary>
-    public static string IdFor(string name)
+    private async Task<Process> LaunchAsync(LocalSandbox sandbox, string commandId, string command, CancellationToken cancellationToken)
     {
-        var safe = new StringBuilder();
-        foreach (var c in name.ToLowerInvariant()) safe.Append(char.IsAsciiLetterOrDigit(c) || c == '-' ? c : '-');
-        var id = safe.ToString().Trim('-');
-        if (id.Length == 0) throw new ArgumentException($"'{name}' cannot name a sandbox.", nameof(name));
-        return id.Length <= 100 ? id : id[..100];
+        var process = await _launcher.StartAsync(sandbox, commandId, command, cancellationToken);
+        sandbox.RecordGroup(commandId, process.Id);
+        LogStarted(sandbox.Id, commandId, process.Id);
+        return process;
     }
 
-    private bool IsRunning(LocalSandbox sandbox, string commandId)
+    private void Forget((string Sandbox, string Command) key)
     {
-        if (_processes.TryGetValue(Key(sandbox.Id, commandId), out var process)) return !process.HasExited;
-        return int.TryParse(File.ReadAllText(sandbox.GroupFile(commandId)), out var group) && ProcessGroup.IsAlive(group);
+        if (_running.TryRemove(key, out var process)) process.Dispose();
     }
 
-    private static int? ReadExitCode(LocalSandbox sandbox, string commandId) =>
-        File.Exists(sandbox.ExitFile(commandId)) && int.TryParse(File.ReadAllText(sandbox.ExitFile(commandId)).Trim(), out var code) ? code : null;
-
-    private static async Task<IReadOnlyList<string>> TailAsync(string logFile, int lines, CancellationToken cancellationToken)
+    private static void KillTree(Process process)
     {
-        if (lines <= 0 || !File.Exists(logFile)) return [];
-        await using var stream = new FileStream(logFile, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-        const int window = 64 * 1024;
-        if (stream.Length > window) stream.Seek(-window, SeekOrigin.End);
-        using var reader = new StreamReader(stream);
-        var text = await reader.ReadToEndAsync(cancellationToken);
-        var all = text.Split('\n');
-        var kept = all.Length > 0 && all[^1].Length == 0 ? all[..^1] : all;
-        return kept.Length <= lines ? kept : kept[^lines..];
+        try
+        {
+            process.Kill(entireProcessTree: true);
+        }
+        catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception)
+        {
+            // It ended on its own meanwhile.
+        }
     }
 
     private LocalSandbox Require(string sandboxId)
     {
-        var sandbox = new LocalSandbox(_root, IdFor(sandboxId));
-        return sandbox.Exists ? sandbox : throw new SandboxException($"There is no sandbox {sandboxId}.");
+        var sandbox = SandboxId.IsValid(sandboxId) ? new LocalSandbox(_root, sandboxId) : null;
+        return sandbox is { Exists: true } ? sandbox : throw new SandboxException($"There is no sandbox {sandboxId}.");
     }
 
-    private static string Key(string sandboxId, string commandId) => $"{IdFor(sandboxId)}/{commandId}";
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Local sandboxes under {Root} are NOT isolated (bubblewrap is not installed or is turned off): agents run with this service's rights. Fit only for trusted use.")]
-    private static partial void LogUnisolated(ILogger logger, string root);
-
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Sandbox {SandboxId}: command {CommandId} started as process group {ProcessGroup}")]
-    private static partial void LogStarted(ILogger logger, string sandboxId, string commandId, int processGroup);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Sandbox {SandboxId} deleted")]
-    private static partial void LogDeleted(ILogger logger, string sandboxId);
+    private static CommandStatus Lost() => new(CommandPhase.Lost, null, []);
 }

@@ -1,0 +1,144 @@
+using System.Text.Json;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using SandboxAgents.Sandboxes;
+using SandboxAgents.Sandboxes.Local;
+using SandboxAgents.Tests.Fakes;
+
+namespace SandboxAgents.Tests.Sandboxes;
+
+/// <summary>The contract for the local provider under one isolation setting, plus what only a local provider can show.</summary>
+public abstract class LocalSandboxContractTestsBase : SandboxProviderContractTests
+{
+    private readonly DirectoryInfo _root = Directory.CreateTempSubdirectory("local-sandbox-tests-");
+
+    protected abstract string Isolation { get; }
+
+    protected string Root => _root.FullName;
+
+    protected LocalSandboxProvider Local => (LocalSandboxProvider)Provider;
+
+    protected override ISandboxProvider CreateProvider() => CreateLocal(TimeProvider.System);
+
+    protected LocalSandboxProvider CreateLocal(TimeProvider time, Action<LocalSandboxOptions>? configure = null)
+    {
+        var options = new LocalSandboxOptions { Root = Root, Isolation = Isolation };
+        configure?.Invoke(options);
+        return new LocalSandboxProvider(Options.Create(options), time, NullLogger<LocalSandboxProvider>.Instance);
+    }
+
+    protected string WorkOf(SandboxInfo sandbox) => Path.Combine(Root, sandbox.Id, "work");
+
+    protected string MetaOf(SandboxInfo sandbox) => Path.Combine(Root, sandbox.Id, "meta");
+
+    protected override void AssertNothingLeftOf(SandboxInfo sandbox) => Assert.False(Directory.Exists(Path.Combine(Root, sandbox.Id)));
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        _root.Delete(recursive: true);
+    }
+
+    [Fact]
+    public async Task Commands_Environment_IsExactlyTheBaseVariablesAndTheSpecs()
+    {
+        var sandbox = await CreateAsync(environment: new Dictionary<string, string> { ["SPEC_TOKEN"] = "t0ken" });
+
+        var result = await Provider.ExecuteAsync(sandbox.Id, "env -0", TimeSpan.FromSeconds(60), CancellationToken.None);
+
+        var variables = result.Output.Split('\0', StringSplitOptions.RemoveEmptyEntries).Select(v => v.Split('=', 2)).ToDictionary(v => v[0], v => v[1]);
+        Assert.Equal("/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", variables["PATH"]);
+        Assert.Equal(WorkOf(sandbox), variables["HOME"]);
+        Assert.Equal("C.UTF-8", variables["LANG"]);
+        Assert.Equal("t0ken", variables["SPEC_TOKEN"]);
+        // bash itself adds PWD, SHLVL and _; nothing else may appear.
+        Assert.Empty(variables.Keys.Except(["PATH", "HOME", "LANG", "SPEC_TOKEN", "PWD", "SHLVL", "_"]));
+    }
+
+    [Fact]
+    public async Task Commands_RunInTheWorkDirectory_WhichIsAlsoHome()
+    {
+        var sandbox = await CreateAsync();
+
+        var result = await Provider.ExecuteAsync(sandbox.Id, "pwd; echo \"$HOME\"; touch ~/at-home", TimeSpan.FromSeconds(60), CancellationToken.None);
+
+        Assert.Equal($"{WorkOf(sandbox)}\n{WorkOf(sandbox)}\n", result.Output);
+        Assert.True(File.Exists(Path.Combine(WorkOf(sandbox), "at-home")));
+    }
+
+    [Fact]
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    public async Task Create_KeepsDescriptionAndPrivateEnvironmentInMeta_OutsideTheWorkDirectory()
+    {
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero));
+        var provider = CreateLocal(clock);
+
+        var sandbox = await provider.CreateAsync(
+            new SandboxSpec("Meta Test_1", new Dictionary<string, string> { ["k"] = "v" }, new Dictionary<string, string> { ["SECRET"] = "hunter2" }),
+            CancellationToken.None);
+
+        try
+        {
+            Assert.True(SandboxId.IsValid(sandbox.Id));
+            Assert.Equal("Meta Test_1", sandbox.Name);
+            var description = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(MetaOf(sandbox), "sandbox.json"))).RootElement;
+            Assert.Equal(clock.GetUtcNow(), description.GetProperty("CreatedAt").GetDateTimeOffset());
+            Assert.DoesNotContain("hunter2", description.GetRawText(), StringComparison.Ordinal);
+            var environment = Path.Combine(MetaOf(sandbox), "environment.json");
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(environment));
+            Assert.Contains("hunter2", await File.ReadAllTextAsync(environment), StringComparison.Ordinal);
+            Assert.Empty(Directory.EnumerateFileSystemEntries(WorkOf(sandbox)));
+        }
+        finally
+        {
+            await provider.DeleteAsync(sandbox.Id, CancellationToken.None);
+        }
+    }
+
+    [Fact]
+    public async Task Create_NamesThatCleanUpAlike_GetDifferentIds()
+    {
+        var suffix = Guid.NewGuid().ToString("N")[..8];
+
+        var first = await CreateAsync($"run_{suffix}");
+        var second = await CreateAsync($"run-{suffix}");
+
+        Assert.NotEqual(first.Id, second.Id);
+        Assert.Equal($"run-{suffix}", second.Id);
+    }
+
+    [Fact]
+    public async Task GetCommand_FromANewProviderInstance_FollowsTheCommandToItsEnd()
+    {
+        var sandbox = await CreateAsync();
+        var commandId = await Provider.StartCommandAsync(sandbox.Id, "echo waiting; while [ ! -e go ]; do sleep 0.05; done; exit 4", CancellationToken.None);
+        var restarted = CreateLocal(TimeProvider.System);
+
+        var running = await Eventually.MatchesAsync(
+            () => restarted.GetCommandAsync(sandbox.Id, commandId, 5, CancellationToken.None), s => s.LogTail.Count > 0, "the command to print");
+        await File.WriteAllTextAsync(Path.Combine(WorkOf(sandbox), "go"), "");
+        var exited = await Eventually.MatchesAsync(
+            () => restarted.GetCommandAsync(sandbox.Id, commandId, 5, CancellationToken.None), s => s.Phase != CommandPhase.Running, "the command to end");
+
+        Assert.Equal(CommandPhase.Running, running.Phase);
+        Assert.Equal(CommandPhase.Exited, exited.Phase);
+        Assert.Equal(4, exited.ExitCode);
+        Assert.Equal(["waiting"], exited.LogTail);
+    }
+
+    [Fact]
+    public async Task Delete_FromANewProviderInstance_EndsEvenProcessesThatLeftTheCommandsSession()
+    {
+        var sandbox = await CreateAsync();
+        string[] sleeps = [ProcessTable.UniqueSleep(), ProcessTable.UniqueSleep()];
+        await Provider.StartCommandAsync(sandbox.Id, $"setsid sleep {sleeps[0]} >/dev/null 2>&1 & sleep {sleeps[1]}", CancellationToken.None);
+        await Eventually.TrueAsync(() => sleeps.All(s => ProcessTable.CountSleeping(s) == 1), "both sleeps to run");
+
+        var deleted = await CreateLocal(TimeProvider.System).DeleteAsync(sandbox.Id, CancellationToken.None);
+
+        Assert.True(deleted);
+        Assert.All(sleeps, s => Assert.Equal(0, ProcessTable.CountSleeping(s)));
+        AssertNothingLeftOf(sandbox);
+    }
+}
