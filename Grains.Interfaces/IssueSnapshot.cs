@@ -1,6 +1,9 @@
 namespace SandboxAgents;
 
-/// <summary>What an issue's grain shows the outside: its latest run's state and the history of runs.</summary>
+/// <summary>
+/// What an issue's grain shows the outside: its latest run's state, the history of runs, and the last lines the
+/// current run printed (secrets redacted).
+/// </summary>
 [GenerateSerializer, Immutable, Alias("SandboxAgents.IssueSnapshot")]
 public sealed record IssueSnapshot(
     [property: Id(0)] string Key,
@@ -11,7 +14,8 @@ public sealed record IssueSnapshot(
     [property: Id(5)] string? PullRequestUrl,
     [property: Id(6)] string? Error,
     [property: Id(7)] IReadOnlyList<RunSummary> History,
-    [property: Id(8)] int PendingCommands);
+    [property: Id(8)] int PendingCommands,
+    [property: Id(9)] IReadOnlyList<string> LogTail);
 
 /// <summary>One run as the history shows it, newest last.</summary>
 [GenerateSerializer, Immutable, Alias("SandboxAgents.RunSummary")]

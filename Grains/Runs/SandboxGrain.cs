@@ -64,7 +64,8 @@ public sealed partial class SandboxGrain(
             current?.PullRequestUrl,
             current?.Error,
             [.. state.State.Runs.Select(r => r.ToSummary())],
-            _inbox.After(state.State.LastCommand).Count));
+            _inbox.After(state.State.LastCommand).Count,
+            current?.LogTail ?? []));
     }
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
