@@ -15,8 +15,8 @@ public interface IGitHubIssues
     /// <summary>Replaces the body of a comment posted before. Idempotent.</summary>
     Task UpdateCommentAsync(IssueKey issue, long commentId, string body, CancellationToken cancellationToken);
 
-    /// <summary>The issue's current title and body.</summary>
-    Task<IssueText> GetIssueAsync(IssueKey issue, CancellationToken cancellationToken);
+    /// <summary>The issue's current title and body, or null when there is no such issue.</summary>
+    Task<IssueText?> GetIssueAsync(IssueKey issue, CancellationToken cancellationToken);
 
     /// <summary>The open pull request whose head is the given branch of the same repository, if any.</summary>
     Task<PullRequestRef?> FindOpenPullRequestAsync(IssueKey issue, string branch, CancellationToken cancellationToken);

@@ -36,10 +36,17 @@ public sealed class OctokitGitHubIssues(IOptions<GitHubOptions> options) : IGitH
     public Task UpdateCommentAsync(IssueKey issue, long commentId, string body, CancellationToken cancellationToken) =>
         _client.Issue.Comment.Update(issue.Owner, issue.Repository, commentId, body);
 
-    public async Task<IssueText> GetIssueAsync(IssueKey issue, CancellationToken cancellationToken)
+    public async Task<IssueText?> GetIssueAsync(IssueKey issue, CancellationToken cancellationToken)
     {
-        var found = await _client.Issue.Get(issue.Owner, issue.Repository, issue.Number);
-        return new IssueText(found.Title ?? "", found.Body ?? "");
+        try
+        {
+            var found = await _client.Issue.Get(issue.Owner, issue.Repository, issue.Number);
+            return found.PullRequest is null ? new IssueText(found.Title ?? "", found.Body ?? "") : null;
+        }
+        catch (NotFoundException)
+        {
+            return null;
+        }
     }
 
     public async Task<PullRequestRef?> FindOpenPullRequestAsync(IssueKey issue, string branch, CancellationToken cancellationToken)

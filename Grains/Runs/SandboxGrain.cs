@@ -147,6 +147,12 @@ public sealed partial class SandboxGrain(
         }
 
         var issue = command.Issue ?? await gitHub.GetIssueAsync(Key, cancellationToken);
+        if (issue is null)
+        {
+            LogNoSuchIssue(logger, Key, command.Actor);
+            return;
+        }
+
         var runId = RunIdentity.NewRunId();
         state.State.Runs.Add(new RunRecord
         {
@@ -193,6 +199,9 @@ public sealed partial class SandboxGrain(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Issue}: run {RunId} queued for @{Actor}")]
     private static partial void LogRunQueued(ILogger logger, IssueKey issue, string runId, string actor);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Issue}: @{Actor} asked for a run, but GitHub has no such issue; ignored")]
+    private static partial void LogNoSuchIssue(ILogger logger, IssueKey issue, string actor);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Issue}: a step was aborted to act on a cancel")]
     private static partial void LogStepAborted(ILogger logger, IssueKey issue);

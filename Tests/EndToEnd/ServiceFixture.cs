@@ -22,6 +22,7 @@ public abstract class ServiceFixture : IAsyncLifetime
 {
     public const string WebhookSecret = "end-to-end-webhook-secret";
     public const string Repository = "octo/widgets";
+    public const string OperatorKey = "operator-key-for-tests";
     public const string AnthropicKey = "sk-ant-e2e-not-a-real-key-0123456789";
     public static readonly TimeSpan AgentTimeout = TimeSpan.FromMinutes(20);
 
@@ -29,7 +30,8 @@ public abstract class ServiceFixture : IAsyncLifetime
     private WebApplicationFactory<Program> _factory = null!;
     private int _delivery;
 
-    public FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
+    /// <summary>The runs' clock: it ticks a millisecond per reading, so that times still order events, and jumps when a test moves it.</summary>
+    public FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow) { AutoAdvanceAmount = TimeSpan.FromMilliseconds(1) };
     public FakeGitHubServer GitHub { get; private set; } = null!;
     public LogCollector Logs { get; } = new();
     public BareRepository Git { get; private set; } = null!;
@@ -60,6 +62,7 @@ public abstract class ServiceFixture : IAsyncLifetime
             ["Agent:Command"] = $"bash {Path.Combine(agents, "scripted-agent.sh")}",
             ["Agent:Timeout"] = AgentTimeout.ToString(),
             ["Agent:Environment:ANTHROPIC_API_KEY"] = AnthropicKey,
+            ["Api:Key"] = OperatorKey,
             ["Runs:PollInterval"] = "00:00:00.100",
             ["Runs:InstanceId"] = "e2e",
             ["Storage:Provider"] = "memory",
@@ -99,6 +102,16 @@ public abstract class ServiceFixture : IAsyncLifetime
     {
         var response = await Http.GetAsync(new Uri($"/api/tasks/{Repository}/{number}", UriKind.Relative));
         return response.StatusCode == HttpStatusCode.NotFound ? null : JsonNode.Parse(await response.EnsureSuccessStatusCode().Content.ReadAsStringAsync())!.AsObject();
+    }
+
+    public Task<HttpResponseMessage> OperatorPostAsync(string path, object? body = null, string? key = OperatorKey)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, path)
+        {
+            Content = body is null ? null : System.Net.Http.Json.JsonContent.Create(body),
+        };
+        if (key is not null) request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key);
+        return Http.SendAsync(request);
     }
 
     public Task<JsonObject> WaitForStateAsync(int number, string state) =>

@@ -37,8 +37,8 @@ public sealed class FakeGitHubIssues : IGitHubIssues
         return Task.CompletedTask;
     }
 
-    public Task<IssueText> GetIssueAsync(IssueKey issue, CancellationToken cancellationToken) =>
-        Task.FromResult(new IssueText($"Issue {issue.Number}", "Body read from GitHub"));
+    public Task<IssueText?> GetIssueAsync(IssueKey issue, CancellationToken cancellationToken) =>
+        Task.FromResult<IssueText?>(issue.Number >= 9000 ? null : new IssueText($"Issue {issue.Number}", "Body read from GitHub"));
 
     public Task<PullRequestRef?> FindOpenPullRequestAsync(IssueKey issue, string branch, CancellationToken cancellationToken) =>
         Task.FromResult<PullRequestRef?>(PullRequests.FirstOrDefault(p => p.Issue == issue && p.Spec.Head == branch).Ref);

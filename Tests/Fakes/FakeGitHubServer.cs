@@ -32,6 +32,9 @@ public sealed class FakeGitHubServer : IAsyncDisposable
     public ConcurrentQueue<RecordedRequest> Requests { get; } = new();
     public ConcurrentDictionary<string, string> Permissions { get; } = new(StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>Issues by <c>owner/repo#number</c>; any other issue is answered 404, as GitHub does.</summary>
+    public ConcurrentDictionary<string, (string Title, string Body)> Issues { get; } = new(StringComparer.OrdinalIgnoreCase);
+
     public IReadOnlyList<JsonObject> CommentsOn(string repository, int number) =>
         _issueComments.TryGetValue($"{repository}#{number}", out var ids) ? [.. ids.Select(id => _comments[id])] : [];
 
@@ -80,7 +83,9 @@ public sealed class FakeGitHubServer : IAsyncDisposable
             return Results.Json(new JsonObject { ["permission"] = legacy, ["role_name"] = permission, ["user"] = User(user) });
         });
         api.MapGet("/issues/{number:int}", (string owner, string repo, int number) =>
-            Results.Json(new JsonObject { ["id"] = number, ["number"] = number, ["title"] = $"Issue {number}", ["body"] = "From the fake", ["state"] = "open", ["user"] = User("author") }));
+            Issues.TryGetValue($"{owner}/{repo}#{number}", out var issue)
+                ? Results.Json(new JsonObject { ["id"] = number, ["number"] = number, ["title"] = issue.Title, ["body"] = issue.Body, ["state"] = "open", ["user"] = User("author") })
+                : Results.Json(new { message = "Not Found", documentation_url = "https://docs.github.com/rest/issues/issues#get-an-issue" }, statusCode: 404));
         api.MapGet("/issues/{number:int}/comments", (string owner, string repo, int number) =>
             Results.Json(new JsonArray([.. CommentsOn($"{owner}/{repo}", number).Select(c => (JsonNode)c.DeepClone())])));
         api.MapPost("/issues/{number:int}/comments", async (string owner, string repo, int number, HttpRequest request) =>
