@@ -7,6 +7,7 @@ using Microsoft.Extensions.Hosting;
 using Octokit.Webhooks;
 using Octokit.Webhooks.AspNetCore;
 using SandboxAgents.Gateway.Api;
+using SandboxAgents.Gateway.Events;
 using SandboxAgents.Gateway.Webhooks;
 
 namespace SandboxAgents.Gateway.Hosting;
@@ -26,6 +27,8 @@ public static class GatewayExtensions
             .Validate(t => !string.IsNullOrWhiteSpace(t.Label) && !string.IsNullOrWhiteSpace(t.Command), "Triggers:Label and Triggers:Command must not be empty.");
         services.AddOptions<ApiOptions>().BindConfiguration(ApiOptions.SectionName);
         services.AddSingleton<WebhookSecretStore>();
+        services.AddSingleton<RunEventHub>();
+        services.AddHostedService<RegistrySubscription>();
         services.AddSingleton<WebhookEventProcessor, IssueCommandProcessor>();
         services.Configure<GitHubWebhookOptions>(o => o.ExceptionHandler = RejectMalformedPayloadAsync);
         services.AddProblemDetails();
@@ -41,6 +44,7 @@ public static class GatewayExtensions
             context => HttpMethods.IsPost(context.Request.Method) && context.Request.Path.Equals(WebhookPath, StringComparison.OrdinalIgnoreCase),
             branch => branch.UseMiddleware<WebhookSignatureMiddleware>());
         app.MapGitHubWebhooks(WebhookPath, secret);
+        app.MapRunEvents();
         app.MapTasksApi();
         app.MapGet("/healthz", () => TypedResults.Ok(new { status = "ok" }));
         return app;

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SandboxAgents.GitHub;
+using SandboxAgents.Registry;
 
 namespace SandboxAgents.Runs;
 
@@ -15,6 +16,7 @@ public sealed partial class SandboxGrain(
     [PersistentState(StorageNames.IssueState, StorageNames.Runs)] IPersistentState<IssueState> state,
     [PersistentState(StorageNames.InboxState, StorageNames.Runs)] IPersistentState<InboxState> inboxState,
     RunDriver driver,
+    RegistryPublisher registry,
     PermissionChecker permissions,
     IGitHubIssues gitHub,
     IOptions<RunOptions> options,
@@ -169,6 +171,7 @@ public sealed partial class SandboxGrain(
         });
         await state.WriteStateAsync(CancellationToken.None);
         LogRunQueued(logger, Key, runId, command.Actor);
+        await registry.SyncAsync(context, state.State.Current!);
     }
 
     private async Task EnsureWatchdogAsync()
