@@ -27,6 +27,7 @@ public enum CommandSource
 /// <param name="DeliveryId">GitHub's <c>X-GitHub-Delivery</c>, used to drop redeliveries; null for API calls.</param>
 /// <param name="Actor">GitHub login of the person who asked.</param>
 /// <param name="Issue">Title and body as the event carried them; null when the grain must read them.</param>
+/// <param name="CommentId">The comment that gave the command, if one did (it gets the 👀 acknowledgement).</param>
 [GenerateSerializer, Immutable, Alias("SandboxAgents.IssueCommand")]
 public sealed record IssueCommand(
     [property: Id(0)] CommandKind Kind,
@@ -34,7 +35,8 @@ public sealed record IssueCommand(
     [property: Id(2)] string Actor,
     [property: Id(3)] string? DeliveryId,
     [property: Id(4)] IssueText? Issue,
-    [property: Id(5)] string? Instructions = null)
+    [property: Id(5)] string? Instructions = null,
+    [property: Id(6)] long? CommentId = null)
 {
     /// <summary>
     /// Starting or cancelling from a comment needs write access, checked against GitHub. Closing an issue or removing

@@ -57,16 +57,16 @@ public static class WebhookCommandRouter
     {
         if (ParseComment(e.Comment?.Body, triggers.Command) is not { } parsed)
             return RouteDecision.Ignore("comment is not a command");
-        return Command(e, e.Issue, parsed.Kind, CommandSource.Comment, deliveryId, parsed.Instructions);
+        return Command(e, e.Issue, parsed.Kind, CommandSource.Comment, deliveryId, parsed.Instructions, e.Comment?.Id);
     }
 
     private static RouteDecision Command(
-        WebhookEvent e, Issue issue, CommandKind kind, CommandSource source, string? deliveryId, string? instructions = null)
+        WebhookEvent e, Issue issue, CommandKind kind, CommandSource source, string? deliveryId, string? instructions = null, long? commentId = null)
     {
         if (issue.Number is <= 0 or > int.MaxValue) return RouteDecision.Ignore("no issue number");
         if (!IssueKey.TryParse($"{e.Repository!.FullName}#{issue.Number}", out var key)) return RouteDecision.Ignore("unreadable repository name");
         var text = new IssueText(issue.Title ?? "", issue.Body ?? "");
-        return RouteDecision.For(key, new IssueCommand(kind, source, e.Sender!.Login, deliveryId, text, instructions));
+        return RouteDecision.For(key, new IssueCommand(kind, source, e.Sender!.Login, deliveryId, text, instructions, commentId));
     }
 
     private static bool IsTrigger(string? label, TriggerOptions triggers) =>

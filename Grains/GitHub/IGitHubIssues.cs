@@ -15,6 +15,9 @@ public interface IGitHubIssues
     /// <summary>Replaces the body of a comment posted before. Idempotent.</summary>
     Task UpdateCommentAsync(IssueKey issue, long commentId, string body, CancellationToken cancellationToken);
 
+    /// <summary>Adds the 👀 reaction to the comment, or to the issue when no comment is given. Idempotent (GitHub answers 200 for an existing one).</summary>
+    Task AcknowledgeAsync(IssueKey issue, long? commentId, CancellationToken cancellationToken);
+
     /// <summary>The issue's current title and body, or null when there is no such issue.</summary>
     Task<IssueText?> GetIssueAsync(IssueKey issue, CancellationToken cancellationToken);
 

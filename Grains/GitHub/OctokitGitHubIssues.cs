@@ -36,6 +36,11 @@ public sealed class OctokitGitHubIssues(IOptions<GitHubOptions> options) : IGitH
     public Task UpdateCommentAsync(IssueKey issue, long commentId, string body, CancellationToken cancellationToken) =>
         _client.Issue.Comment.Update(issue.Owner, issue.Repository, commentId, body);
 
+    public Task AcknowledgeAsync(IssueKey issue, long? commentId, CancellationToken cancellationToken) =>
+        commentId is { } id
+            ? _client.Reaction.IssueComment.Create(issue.Owner, issue.Repository, id, new NewReaction(ReactionType.Eyes))
+            : _client.Reaction.Issue.Create(issue.Owner, issue.Repository, issue.Number, new NewReaction(ReactionType.Eyes));
+
     public async Task<IssueText?> GetIssueAsync(IssueKey issue, CancellationToken cancellationToken)
     {
         try

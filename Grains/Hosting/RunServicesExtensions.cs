@@ -23,6 +23,7 @@ public static class RunServicesExtensions
             .Validate(r => r.PollInterval > TimeSpan.Zero && r.WatchdogPeriod > TimeSpan.Zero, "Runs:PollInterval and Runs:WatchdogPeriod must be positive.")
             .ValidateOnStart();
         services.AddOptions<TriggerOptions>().BindConfiguration(TriggerOptions.SectionName);
+        services.AddOptions<DashboardLinkOptions>().BindConfiguration(DashboardLinkOptions.SectionName);
         services.AddSandboxProviders();
 
         services.TryAddSingleton(TimeProvider.System);

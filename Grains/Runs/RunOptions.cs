@@ -26,6 +26,12 @@ public sealed class RunOptions
     /// <summary>How long a run waits in the queue before asking again when the sandbox backend has no capacity.</summary>
     public TimeSpan CapacityRetryInterval { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// Least time between two edits of a status comment made only to show what the agent is doing now (state changes
+    /// are written at once). GitHub limits content changes; see its secondary rate limits.
+    /// </summary>
+    public TimeSpan CommentRefreshInterval { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>Lines of the runner's output kept for the status comment and the API.</summary>
     public int LogTailLines { get; set; } = 20;
 }

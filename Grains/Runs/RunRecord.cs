@@ -41,6 +41,10 @@ public sealed class RunRecord
     /// <summary>The version the run registry last recorded.</summary>
     [Id(29)] public int RegistryVersion { get; set; }
 
+    /// <summary>When the status comment was last written, and the agent activity it showed.</summary>
+    [Id(30)] public DateTimeOffset? CommentedAt { get; set; }
+    [Id(31)] public string? CommentedActivity { get; set; }
+
     public DateTimeOffset CreatedAt => Transitions[0].At;
 
     public DateTimeOffset? StartedAt => Transitions.FirstOrDefault(t => t.State == RunState.Provisioning)?.At;

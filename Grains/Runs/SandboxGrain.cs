@@ -123,9 +123,14 @@ public sealed partial class SandboxGrain(
         foreach (var (number, command) in _inbox.After(state.State.LastCommand))
         {
             if (!command.RequiresPermission || await permissions.MayCommandAsync(Key, command.Actor, cancellationToken))
+            {
+                if (command.RequiresPermission) await AcknowledgeAsync(command, cancellationToken);
                 await ApplyAsync(context, command, cancellationToken);
+            }
             else
+            {
                 LogNotPermitted(logger, Key, command.Actor, command.Kind);
+            }
 
             state.State.LastCommand = number;
             await state.WriteStateAsync(CancellationToken.None);
@@ -174,6 +179,19 @@ public sealed partial class SandboxGrain(
         await registry.SyncAsync(context, state.State.Current!);
     }
 
+    /// <summary>The 👀 on the label's issue or the command's comment: seen, and taken. Best effort.</summary>
+    private async Task AcknowledgeAsync(IssueCommand command, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await gitHub.AcknowledgeAsync(Key, command.CommentId, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogAcknowledgeFailed(logger, ex, Key);
+        }
+    }
+
     private async Task EnsureWatchdogAsync()
     {
         if (_watchdogRegistered) return;
@@ -202,6 +220,9 @@ public sealed partial class SandboxGrain(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Issue}: run {RunId} queued for @{Actor}")]
     private static partial void LogRunQueued(ILogger logger, IssueKey issue, string runId, string actor);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Issue}: could not add the 👀 reaction")]
+    private static partial void LogAcknowledgeFailed(ILogger logger, Exception exception, IssueKey issue);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Issue}: @{Actor} asked for a run, but GitHub has no such issue; ignored")]
     private static partial void LogNoSuchIssue(ILogger logger, IssueKey issue, string actor);

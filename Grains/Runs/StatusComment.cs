@@ -9,7 +9,7 @@ public static class StatusComment
     /// <summary>Marks the comment as this run's, so a replay finds it instead of posting a second one.</summary>
     public static string Marker(string runId) => $"<!-- sandbox-agents run:{runId} -->";
 
-    public static string Render(RunRecord run, string commandPrefix, DateTimeOffset now)
+    public static string Render(RunRecord run, string commandPrefix, string? dashboardLink, DateTimeOffset now)
     {
         var text = new StringBuilder();
         text.AppendLine(Marker(run.RunId));
@@ -18,17 +18,27 @@ public static class StatusComment
         text.AppendLine($"Run `{run.RunId}` requested by @{run.RequestedBy} ({Describe(run.Source)}) · {Elapsed(run, now)}");
         if (run.State == RunState.Queued && run.Transitions[^1].Note is { } waiting && run.RetryAt is not null)
             text.AppendLine($"\n> {waiting} Trying again at {run.RetryAt:HH:mm} UTC.");
+        if (run.State == RunState.Running && CurrentActivity(run) is { } activity)
+            text.AppendLine($"\nNow: `{activity}`");
         if (run.PullRequestUrl is not null) text.AppendLine($"\nPull request: {run.PullRequestUrl}");
         if (run.State.IsTerminal() && run.Error is not null) text.AppendLine($"\n> {run.Error}");
         if (run.State == RunState.Succeeded && run.AgentSummary is not null)
             text.AppendLine($"\n<details><summary>What the agent said</summary>\n\n{run.AgentSummary}\n\n</details>");
         if (run.CostUsd is not null || run.Turns is not null)
             text.AppendLine($"\nCost: {FormatCost(run.CostUsd)} · turns: {run.Turns?.ToString(CultureInfo.InvariantCulture) ?? "n/a"}");
+        if (dashboardLink is not null) text.AppendLine($"\n[Follow this run on the dashboard]({dashboardLink})");
         text.AppendLine();
         text.AppendLine(run.State.IsActive()
             ? $"<sub>To stop it, comment `{commandPrefix} cancel` or remove the trigger label.</sub>"
             : $"<sub>To try again, comment `{commandPrefix} retry`.</sub>");
         return text.ToString();
+    }
+
+    /// <summary>The agent's latest line of output (already redacted), trimmed to fit a code span.</summary>
+    public static string? CurrentActivity(RunRecord run)
+    {
+        var line = run.LogTail.LastOrDefault(l => !string.IsNullOrWhiteSpace(l))?.Trim().Replace('`', '\'');
+        return line is null ? null : line.Length <= 160 ? line : line[..160] + "…";
     }
 
     private static string Headline(RunRecord run) => run.State switch

@@ -37,6 +37,14 @@ public sealed class FakeGitHubIssues : IGitHubIssues
         return Task.CompletedTask;
     }
 
+    public ConcurrentQueue<(IssueKey Issue, long? CommentId)> Reactions { get; } = new();
+
+    public Task AcknowledgeAsync(IssueKey issue, long? commentId, CancellationToken cancellationToken)
+    {
+        Reactions.Enqueue((issue, commentId));
+        return Task.CompletedTask;
+    }
+
     public Task<IssueText?> GetIssueAsync(IssueKey issue, CancellationToken cancellationToken) =>
         Task.FromResult<IssueText?>(issue.Number >= 9000 ? null : new IssueText($"Issue {issue.Number}", "Body read from GitHub"));
 

@@ -32,6 +32,9 @@ public sealed class FakeGitHubServer : IAsyncDisposable
     public ConcurrentQueue<RecordedRequest> Requests { get; } = new();
     public ConcurrentDictionary<string, string> Permissions { get; } = new(StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>Reactions by target (<c>issue:owner/repo#n</c> or <c>comment:id</c>) and content.</summary>
+    public ConcurrentDictionary<string, string> Reactions { get; } = new(StringComparer.Ordinal);
+
     /// <summary>Issues by <c>owner/repo#number</c>; any other issue is answered 404, as GitHub does.</summary>
     public ConcurrentDictionary<string, (string Title, string Body)> Issues { get; } = new(StringComparer.OrdinalIgnoreCase);
 
@@ -109,6 +112,10 @@ public sealed class FakeGitHubServer : IAsyncDisposable
             comment["edits"] = comment["edits"]!.GetValue<int>() + 1;
             return Results.Json(comment);
         });
+        api.MapPost("/issues/{number:int}/reactions", async (string owner, string repo, int number, HttpRequest request) =>
+            await ReactAsync($"issue:{owner}/{repo}#{number}", request));
+        api.MapPost("/issues/comments/{id:long}/reactions", async (long id, HttpRequest request) =>
+            _comments.ContainsKey(id) || id < 5000 ? await ReactAsync($"comment:{id}", request) : Results.Json(new { message = "Not Found" }, statusCode: 404));
         api.MapGet("/pulls", (string owner, string repo, string? state, string? head) =>
             Results.Json(new JsonArray([.. _pulls.Values
                 .Where(p => p["base"]!["repo"]!["full_name"]!.GetValue<string>() == $"{owner}/{repo}")
@@ -135,6 +142,15 @@ public sealed class FakeGitHubServer : IAsyncDisposable
             _pulls[number] = pull;
             return Results.Json(pull, statusCode: StatusCodes.Status201Created);
         });
+    }
+
+    /// <summary>GitHub answers 201 for a new reaction and 200 when the same one already exists.</summary>
+    private async Task<IResult> ReactAsync(string target, HttpRequest request)
+    {
+        var content = (await JsonNode.ParseAsync(request.Body))!["content"]!.GetValue<string>();
+        var created = Reactions.TryAdd($"{target}:{content}", content);
+        return Results.Json(new JsonObject { ["id"] = 1, ["content"] = content, ["user"] = User("sandbox-agents") },
+            statusCode: created ? StatusCodes.Status201Created : StatusCodes.Status200OK);
     }
 
     private static JsonObject User(string login) => new() { ["login"] = login, ["id"] = Math.Abs(login.GetHashCode(StringComparison.Ordinal)), ["type"] = "User" };

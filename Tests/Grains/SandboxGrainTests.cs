@@ -331,4 +331,36 @@ public sealed class SandboxGrainTests(GrainClusterFixture fixture)
         Assert.Equal(5, fixture.Sandboxes.Calls.Count(c => c.StartsWith("create", StringComparison.Ordinal) && c.Contains($"-{issue.Number}-", StringComparison.Ordinal)));
         Assert.Contains("injected create failure", failed.Error);
     }
+
+    [Fact]
+    public async Task PermittedCommands_AreAcknowledgedWithEyes_OnTheCommentOrTheIssue()
+    {
+        var issue = fixture.NextIssue();
+
+        await StartRunAsync(issue);
+        await Grain(issue).SubmitAsync(Command(CommandKind.Cancel, source: CommandSource.Comment) with { CommentId = 4242 });
+        await WaitForAsync(issue, s => s.State == RunState.Cancelled, "Cancelled");
+
+        var reactions = fixture.GitHub.Reactions.Where(r => r.Issue == issue).Select(r => r.CommentId).ToList();
+        Assert.Equal([null, 4242L], reactions);
+    }
+
+    [Fact]
+    public async Task RunningAgent_CommentShowsWhatItDoes_RefreshedNoMoreThanOncePerInterval()
+    {
+        var issue = fixture.NextIssue();
+        var (running, sandbox) = await StartRunAsync(issue);
+        var commentedAt = running.History[^1].Transitions[^1].At;
+        var comment = Assert.Single(fixture.GitHub.CommentsOn(issue));
+        var command = Assert.Single(sandbox.Commands.Values);
+
+        command.Output.Add("agent: reading the README");
+        await PollUntilAsync(issue, s => s.LogTail.Count == 1, "the log tail read");
+        var editsBefore = comment.Bodies.Count;
+        Assert.DoesNotContain("reading the README", comment.Body);
+
+        await PollUntilAsync(async () => { await Task.CompletedTask; return comment.Body.Contains("Now: `agent: reading the README`", StringComparison.Ordinal); }, "the activity shown");
+        Assert.Equal(editsBefore + 1, comment.Bodies.Count);
+        Assert.True(fixture.Clock.GetUtcNow() - commentedAt >= TimeSpan.FromMinutes(1), "not before the refresh interval");
+    }
 }
