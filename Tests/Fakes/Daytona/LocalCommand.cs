@@ -32,8 +32,11 @@ internal sealed class LocalCommand
 
     public bool IsAlive => ProcessGroup.IsAlive(ProcessGroupId);
 
-    /// <summary>Starts the command; throws <see cref="System.ComponentModel.Win32Exception"/> when it cannot.</summary>
-    public static LocalCommand Start(string command, string workingDirectory, IReadOnlyDictionary<string, string> environment)
+    /// <summary>
+    /// Starts the command; throws <see cref="System.ComponentModel.Win32Exception"/> when it cannot. With
+    /// <paramref name="mergeStderr"/> both streams share one pipe, in order, and all output counts as stdout.
+    /// </summary>
+    public static LocalCommand Start(string command, string workingDirectory, IReadOnlyDictionary<string, string> environment, bool mergeStderr = false)
     {
         var info = new ProcessStartInfo("setsid")
         {
@@ -45,7 +48,7 @@ internal sealed class LocalCommand
         };
         info.ArgumentList.Add("bash");
         info.ArgumentList.Add("-c");
-        info.ArgumentList.Add(command);
+        info.ArgumentList.Add(mergeStderr ? "exec 2>&1\n" + command : command);
         info.Environment.Clear();
         foreach (var (key, value) in environment) info.Environment[key] = value;
 

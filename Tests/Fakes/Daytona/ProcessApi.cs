@@ -9,7 +9,7 @@ namespace SandboxAgents.Tests.Fakes.Daytona;
 
 /// <summary>
 /// <c>POST /process/execute</c> (API.md §4.1): <c>{command, cwd?, envs?, timeout?}</c> → 200
-/// <c>{exitCode, result}</c> with stdout and stderr merged; a command that cannot start → 200 with exitCode -1; past
+/// <c>{exitCode, result}</c> with stdout and stderr merged in order (one pipe, as the daemon's combined output); a command that cannot start → 200 with exitCode -1; past
 /// <c>timeout</c> seconds the process group is killed and the answer is 408. No timeout when omitted or 0, as in v0.190.
 /// </summary>
 internal static class ProcessApi
@@ -29,7 +29,7 @@ internal static class ProcessApi
             LocalCommand process;
             try
             {
-                process = LocalCommand.Start(command, cwd, sandbox.CommandEnvironment(envs));
+                process = LocalCommand.Start(command, cwd, sandbox.CommandEnvironment(envs), mergeStderr: true);
             }
             catch (Win32Exception exception)
             {
