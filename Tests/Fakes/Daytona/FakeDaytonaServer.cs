@@ -95,7 +95,17 @@ public sealed class FakeDaytonaServer : IAsyncDisposable
     public void FailNextCreate(string errorReason = "Failed to pull snapshot image") => _store.FailNextCreate(errorReason);
 
     /// <summary>Destroys a sandbox at once, as if deleted elsewhere: its processes die and GET answers 404.</summary>
-    public void DestroyBehindOurBack(string idOrName) => _store.DestroyNow(idOrName);
+    public void DestroyBehindOurBack(string idOrName)
+    {
+        try
+        {
+            _store.DestroyNow(idOrName);
+        }
+        catch (DaytonaException missing)
+        {
+            throw new ArgumentException(missing.Message, nameof(idOrName), missing);
+        }
+    }
 
     /// <summary>Sandboxes not yet destroyed.</summary>
     public IReadOnlyList<DaytonaSandboxView> LiveSandboxes => [.. _store.Live().Select(View)];

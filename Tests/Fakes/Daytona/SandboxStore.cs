@@ -38,7 +38,7 @@ internal sealed class SandboxStore(TimeProvider time, string root, Func<string> 
         var id = Guid.NewGuid().ToString();
         lock (_gate)
         {
-            var used = _sandboxes.Where(s => s.State is not (SandboxStates.Destroyed or SandboxStates.Stopped)).Sum(s => s.Cpu);
+            var used = _sandboxes.Where(s => s.State is not (SandboxStates.Destroyed or SandboxStates.Stopped or SandboxStates.Error)).Sum(s => s.Cpu);
             if (QuotaExceeded || used + cpu > CpuLimit)
                 throw new DaytonaException(400, $"Total CPU limit exceeded. Maximum allowed: {CpuLimit}.");
             var name = request.Name is { Length: > 0 } given ? given : id;
