@@ -141,4 +141,20 @@ public abstract class LocalSandboxContractTestsBase : SandboxProviderContractTes
         Assert.All(sleeps, s => Assert.Equal(0, ProcessTable.CountSleeping(s)));
         AssertNothingLeftOf(sandbox);
     }
+
+    /// <summary>A local sandbox's files are host files: a link planted inside must not lead a read or write out.</summary>
+    [Fact]
+    public async Task UploadAndDownload_ThroughLinksLeadingOut_AreRefused()
+    {
+        var sandbox = await CreateAsync();
+        var planted = await Provider.ExecuteAsync(sandbox.Id, "ln -s /etc out && ln -s /etc/passwd pw && mkdir d && ln -s ../out d/up", CommandTimeout, CancellationToken.None);
+        Assert.Equal(0, planted.ExitCode);
+        var name = $"contract-{Guid.NewGuid():N}";
+
+        foreach (var path in new[] { "out/passwd", "pw", "d/up/passwd" })
+            await Assert.ThrowsAsync<ArgumentException>(() => Provider.DownloadAsync(sandbox.Id, path, CancellationToken.None));
+        foreach (var path in new[] { $"out/{name}", "pw", $"d/up/{name}" })
+            await Assert.ThrowsAsync<ArgumentException>(() => Provider.UploadAsync(sandbox.Id, path, "x"u8.ToArray(), CancellationToken.None));
+        Assert.False(File.Exists($"/etc/{name}"));
+    }
 }

@@ -53,6 +53,7 @@ internal sealed class FakeSandbox
     public void KillProcesses()
     {
         foreach (var process in Processes) process.Kill();
+        ProcessGroup.KillAllWorkingIn(WorkingDirectory);
     }
 
     /// <summary>The environment a command sees: PATH, HOME and LANG, then the sandbox's <c>env</c>, then <paramref name="extra"/>.</summary>

@@ -16,6 +16,30 @@ internal static partial class ProcessGroup
         if (groupId > 0) _ = Kill(-groupId, SigKill);
     }
 
+    /// <summary>
+    /// Kills every process working inside the folder: a real sandbox is a container, and destroying it ends all its
+    /// processes, including those that left the command's process group (<c>setsid</c>, daemons).
+    /// </summary>
+    public static void KillAllWorkingIn(string folder)
+    {
+        var root = Path.TrimEndingDirectorySeparator(folder);
+        foreach (var directory in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(directory), out var pid)) continue;
+            string? cwd;
+            try
+            {
+                cwd = new DirectoryInfo(Path.Combine(directory, "cwd")).LinkTarget;
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                continue; // gone, or not ours to look at
+            }
+
+            if (cwd is not null && (cwd == root || cwd.StartsWith(root + "/", StringComparison.Ordinal))) _ = Kill(pid, SigKill);
+        }
+    }
+
     public static bool IsAlive(int groupId)
     {
         if (groupId <= 0) return false;
