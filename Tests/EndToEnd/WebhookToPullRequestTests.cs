@@ -215,3 +215,6 @@ public abstract class WebhookToPullRequestTests(ServiceFixture service)
 
 [Collection(LocalServiceCollection.Name)]
 public sealed class LocalWebhookToPullRequestTests(LocalServiceFixture service) : WebhookToPullRequestTests(service);
+
+[Collection(DaytonaServiceCollection.Name)]
+public sealed class DaytonaWebhookToPullRequestTests(DaytonaServiceFixture service) : WebhookToPullRequestTests(service);
