@@ -36,6 +36,15 @@ internal sealed class DaytonaFaults
         }
     }
 
+    /// <summary>Faults queued and not yet taken by a request.</summary>
+    public int Pending
+    {
+        get
+        {
+            lock (_gate) return _faults.Count;
+        }
+    }
+
     public void Clear()
     {
         lock (_gate) _faults.Clear();

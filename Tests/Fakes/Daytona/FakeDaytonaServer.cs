@@ -91,6 +91,9 @@ public sealed class FakeDaytonaServer : IAsyncDisposable
 
     public void ClearFaults() => _faults.Clear();
 
+    /// <summary>Injected faults that no request has met yet.</summary>
+    public int PendingFaults => _faults.Pending;
+
     /// <summary>The next created sandbox ends in <c>error</c> with <paramref name="errorReason"/> instead of <c>started</c>.</summary>
     public void FailNextCreate(string errorReason = "Failed to pull snapshot image") => _store.FailNextCreate(errorReason);
 
