@@ -50,10 +50,16 @@ internal sealed class FakeSandbox
 
     public bool IsEphemeral => AutoDeleteInterval == 0;
 
+    /// <summary>Kills every process of the sandbox and returns once they are gone (a killed process takes a moment to die).</summary>
     public void KillProcesses()
     {
-        foreach (var process in Processes) process.Kill();
-        ProcessGroup.KillAllWorkingIn(WorkingDirectory);
+        for (var round = 0; round < 200; round++)
+        {
+            foreach (var process in Processes) process.Kill();
+            var stragglers = ProcessGroup.KillAllWorkingIn(WorkingDirectory);
+            if (stragglers == 0 && !Processes.Any(p => p.IsAlive)) return;
+            Thread.Sleep(10);
+        }
     }
 
     /// <summary>The environment a command sees: PATH, HOME and LANG, then the sandbox's <c>env</c>, then <paramref name="extra"/>.</summary>

@@ -47,6 +47,7 @@ internal static class ProcessApi
             catch (OperationCanceledException)
             {
                 process.Kill();
+                await ((Task)process.Completion).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
                 if (!limit.IsCancellationRequested) throw;
                 throw new DaytonaException(StatusCodes.Status408RequestTimeout, "command execution timeout");
             }

@@ -20,8 +20,10 @@ internal static partial class ProcessGroup
     /// Kills every process working inside the folder: a real sandbox is a container, and destroying it ends all its
     /// processes, including those that left the command's process group (<c>setsid</c>, daemons).
     /// </summary>
-    public static void KillAllWorkingIn(string folder)
+    /// <returns>How many processes were still there to kill.</returns>
+    public static int KillAllWorkingIn(string folder)
     {
+        var killed = 0;
         var root = Path.TrimEndingDirectorySeparator(folder);
         foreach (var directory in Directory.EnumerateDirectories("/proc"))
         {
@@ -36,8 +38,10 @@ internal static partial class ProcessGroup
                 continue; // gone, or not ours to look at
             }
 
-            if (cwd is not null && (cwd == root || cwd.StartsWith(root + "/", StringComparison.Ordinal))) _ = Kill(pid, SigKill);
+            if (cwd is not null && (cwd == root || cwd.StartsWith(root + "/", StringComparison.Ordinal)) && Kill(pid, SigKill) == 0) killed++;
         }
+
+        return killed;
     }
 
     public static bool IsAlive(int groupId)
