@@ -147,6 +147,7 @@ function openDetail(key) {
   document.querySelector(".layout").classList.add("with-detail");
   $("detail-title").textContent = key;
   for (const tr of $("runs").tBodies[0].rows) tr.setAttribute("aria-selected", String(tr.dataset.key === key));
+  history.replaceState(null, "", `?issue=${encodeURIComponent(key)}`);
   refreshDetail();
 }
 
@@ -155,6 +156,7 @@ function closeDetail() {
   $("detail").hidden = true;
   document.querySelector(".layout").classList.remove("with-detail");
   for (const tr of $("runs").tBodies[0].rows) tr.setAttribute("aria-selected", "false");
+  history.replaceState(null, "", location.pathname);
 }
 
 async function refreshDetail() {
@@ -273,6 +275,8 @@ function start() {
 
   loadRuns().catch(showLoadError);
   listen();
+  const linked = new URLSearchParams(location.search).get("issue");  // status comments link to /?issue=owner/repo#n
+  if (linked && issuePath(linked)) openDetail(linked);
   setInterval(tickDurations, 1000);
 }
 
