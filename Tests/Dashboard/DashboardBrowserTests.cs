@@ -24,15 +24,17 @@ public sealed class DashboardBrowserTests(DashboardServiceFixture service, Chrom
     }
 
     [Fact]
-    public async Task Filters_ByStateAndRepository_ShowOnlyMatchingRows()
+    public async Task Filters_ByStateAndRepository_ShowOnlyMatchingRows_TitlesAsText()
     {
-        await Task.WhenAll(LabelAsync(9511, "Filtered out [nochange]"), LabelAsync(9512, "Filtered in [fail]"));
+        await Task.WhenAll(LabelAsync(9511, "Filtered out [nochange]"), LabelAsync(9512, "Filtered in <b>[fail]</b>"));
         await Task.WhenAll(service.WaitForStateAsync(9511, "NoChanges"), service.WaitForStateAsync(9512, "Failed"));
         var page = await chromium.Browser.NewPageAsync(new BrowserNewPageOptions { BaseURL = service.BaseAddress.ToString() });
         await page.GotoAsync("/");
         var noChanges = page.Locator($"#runs tbody tr[data-key='{Repository}#9511']");
         var failed = page.Locator($"#runs tbody tr[data-key='{Repository}#9512']");
         await Expect(noChanges).ToBeVisibleAsync();
+        await Expect(failed.Locator("td.title")).ToHaveTextAsync("Filtered in <b>[fail]</b>");
+        await Expect(failed.Locator("b")).ToHaveCountAsync(0);
 
         await page.GetByLabel("State").SelectOptionAsync("Failed");
         await Expect(noChanges).ToHaveCountAsync(0);
@@ -41,6 +43,21 @@ public sealed class DashboardBrowserTests(DashboardServiceFixture service, Chrom
         await page.GetByLabel("Repository").FillAsync("someone/else");
         await Expect(failed).ToHaveCountAsync(0);
         await Expect(page.Locator("#empty")).ToHaveTextAsync("No runs match the filters.");
+        await page.CloseAsync();
+    }
+
+    [Fact]
+    public async Task IssueLink_FromTheStatusComment_OpensItsDetail()
+    {
+        await LabelAsync(9521, "Linked from GitHub [nochange]");
+        await service.WaitForStateAsync(9521, "NoChanges");
+        var page = await chromium.Browser.NewPageAsync(new BrowserNewPageOptions { BaseURL = service.BaseAddress.ToString() });
+
+        await page.GotoAsync($"/?issue={Uri.EscapeDataString($"{Repository}#9521")}");
+
+        await Expect(page.Locator("#detail-title")).ToHaveTextAsync($"{Repository}#9521");
+        await Expect(page.Locator("#detail-state")).ToHaveTextAsync("NoChanges");
+        await Expect(page.Locator("#detail-log")).ToContainTextAsync("agent: nothing to change");
         await page.CloseAsync();
     }
 
