@@ -7,12 +7,13 @@ using Microsoft.Extensions.Hosting;
 using Octokit.Webhooks;
 using Octokit.Webhooks.AspNetCore;
 using SandboxAgents.Gateway.Api;
+using SandboxAgents.Gateway.Dashboard;
 using SandboxAgents.Gateway.Events;
 using SandboxAgents.Gateway.Webhooks;
 
 namespace SandboxAgents.Gateway.Hosting;
 
-/// <summary>The HTTP face: GitHub webhooks, the operator API, health. Needs an <see cref="IGrainFactory"/> (a co-hosted silo or a client).</summary>
+/// <summary>The HTTP face: GitHub webhooks, the operator API and dashboard, health. Needs an <see cref="IGrainFactory"/> (a co-hosted silo or a client).</summary>
 public static class GatewayExtensions
 {
     public const string WebhookPath = "/api/github/webhooks";
@@ -46,6 +47,7 @@ public static class GatewayExtensions
         app.MapGitHubWebhooks(WebhookPath, secret);
         app.MapRunEvents();
         app.MapTasksApi();
+        app.MapDashboard();
         app.MapGet("/healthz", () => TypedResults.Ok(new { status = "ok" }));
         return app;
     }

@@ -1,7 +1,7 @@
 namespace SandboxAgents.Tests.EndToEnd;
 
 /// <summary>The service with local sandboxes (inside bubblewrap when it is installed, as in CI).</summary>
-public sealed class LocalServiceFixture : ServiceFixture
+public class LocalServiceFixture : ServiceFixture
 {
     private string SandboxRoot => Path.Combine(Root, "sandboxes");
 

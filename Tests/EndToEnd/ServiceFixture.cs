@@ -46,6 +46,11 @@ public abstract class ServiceFixture : IAsyncLifetime
 
     protected virtual ValueTask StopSandboxesAsync() => ValueTask.CompletedTask;
 
+    /// <summary>Adjusts the configured factory before it starts (by default the service runs on the in-memory test server).</summary>
+    protected virtual void ConfigureFactory(WebApplicationFactory<Program> factory)
+    {
+    }
+
     public async Task InitializeAsync()
     {
         GitHub = await FakeGitHubServer.StartAsync();
@@ -82,6 +87,7 @@ public abstract class ServiceFixture : IAsyncLifetime
                 services.AddKeyedSingleton<TimeProvider>(RunClock.Key, Clock);
             });
         });
+        ConfigureFactory(_factory);
         Http = _factory.CreateClient();
         (await Http.GetAsync(new Uri("/healthz", UriKind.Relative))).EnsureSuccessStatusCode();
     }

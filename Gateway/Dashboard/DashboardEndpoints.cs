@@ -1,0 +1,53 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace SandboxAgents.Gateway.Dashboard;
+
+/// <summary>
+/// The operator dashboard: one static page, its stylesheet and script, embedded in this assembly. The page reads the
+/// open task API and its event stream; it holds no secrets (the operator key stays in the browser's session).
+/// </summary>
+public static class DashboardEndpoints
+{
+    private const string ContentSecurityPolicy =
+        "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+    private static readonly (string Path, string Resource, string ContentType)[] Files =
+    [
+        ("/", "index.html", "text/html; charset=utf-8"),
+        ("/dashboard.css", "dashboard.css", "text/css; charset=utf-8"),
+        ("/dashboard.js", "dashboard.js", "text/javascript; charset=utf-8"),
+    ];
+
+    public static RouteGroupBuilder MapDashboard(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("").WithTags("Dashboard").ExcludeFromDescription();
+        group.AddEndpointFilter(async (context, next) =>
+        {
+            var headers = context.HttpContext.Response.Headers;
+            headers.CacheControl = "no-cache";
+            headers.XContentTypeOptions = "nosniff";
+            headers.ContentSecurityPolicy = ContentSecurityPolicy;
+            return await next(context);
+        });
+
+        foreach (var (path, resource, contentType) in Files)
+        {
+            var content = Read(resource);
+            group.MapGet(path, () => TypedResults.Bytes(content, contentType));
+        }
+
+        return group;
+    }
+
+    private static byte[] Read(string resource)
+    {
+        var name = $"Dashboard/{resource}";
+        using var stream = typeof(DashboardEndpoints).Assembly.GetManifestResourceStream(name)
+            ?? throw new InvalidOperationException($"The dashboard resource '{name}' is not embedded in the Gateway assembly.");
+        using var copy = new MemoryStream();
+        stream.CopyTo(copy);
+        return copy.ToArray();
+    }
+}

@@ -1,0 +1,105 @@
+using Microsoft.Playwright;
+using SandboxAgents.Tests.EndToEnd;
+using SandboxAgents.Tests.Fakes;
+using Xunit.Abstractions;
+using static Microsoft.Playwright.Assertions;
+
+namespace SandboxAgents.Tests.Dashboard;
+
+/// <summary>The dashboard in a real browser against the whole service: live rows from the event stream, the detail, cancel.</summary>
+[Collection(DashboardCollection.Name)]
+public sealed class DashboardBrowserTests(DashboardServiceFixture service, ChromiumFixture chromium, ITestOutputHelper output)
+    : IClassFixture<ChromiumFixture>
+{
+    private const string Repository = ServiceFixture.Repository;
+
+    /// <summary>A run's way from Queued to Running takes a clone and a process start; this bounds it, it is not a wait.</summary>
+    private static readonly LocatorAssertionsToHaveTextOptions RunStarts = new() { Timeout = 30_000 };
+
+    private Task<HttpResponseMessage> LabelAsync(int number, string title)
+    {
+        var payload = Payloads.For("issues.labeled", Repository, number, sender: "maintainer", label: "agent");
+        payload["issue"]!["title"] = title;
+        return service.SendWebhookAsync("issues", payload);
+    }
+
+    [Fact]
+    public async Task Filters_ByStateAndRepository_ShowOnlyMatchingRows_TitlesAsText()
+    {
+        await Task.WhenAll(LabelAsync(9511, "Filtered out [nochange]"), LabelAsync(9512, "Filtered in <b>[fail]</b>"));
+        await Task.WhenAll(service.WaitForStateAsync(9511, "NoChanges"), service.WaitForStateAsync(9512, "Failed"));
+        var page = await chromium.Browser.NewPageAsync(new BrowserNewPageOptions { BaseURL = service.BaseAddress.ToString() });
+        await page.GotoAsync("/");
+        var noChanges = page.Locator($"#runs tbody tr[data-key='{Repository}#9511']");
+        var failed = page.Locator($"#runs tbody tr[data-key='{Repository}#9512']");
+        await Expect(noChanges).ToBeVisibleAsync();
+        await Expect(failed.Locator("td.title")).ToHaveTextAsync("Filtered in <b>[fail]</b>");
+        await Expect(failed.Locator("b")).ToHaveCountAsync(0);
+
+        await page.GetByLabel("State").SelectOptionAsync("Failed");
+        await Expect(noChanges).ToHaveCountAsync(0);
+        await Expect(failed).ToBeVisibleAsync();
+
+        await page.GetByLabel("Repository").FillAsync("someone/else");
+        await Expect(failed).ToHaveCountAsync(0);
+        await Expect(page.Locator("#empty")).ToHaveTextAsync("No runs match the filters.");
+        await page.CloseAsync();
+    }
+
+    [Fact]
+    public async Task IssueLink_FromTheStatusComment_OpensItsDetail()
+    {
+        await LabelAsync(9521, "Linked from GitHub [nochange]");
+        await service.WaitForStateAsync(9521, "NoChanges");
+        var page = await chromium.Browser.NewPageAsync(new BrowserNewPageOptions { BaseURL = service.BaseAddress.ToString() });
+
+        await page.GotoAsync($"/?issue={Uri.EscapeDataString($"{Repository}#9521")}");
+
+        await Expect(page.Locator("#detail-title")).ToHaveTextAsync($"{Repository}#9521");
+        await Expect(page.Locator("#detail-state")).ToHaveTextAsync("NoChanges");
+        await Expect(page.Locator("#detail-log")).ToContainTextAsync("agent: nothing to change");
+        await page.CloseAsync();
+    }
+
+    [Fact]
+    public async Task WebhookRun_AppearsWithoutReload_AndIsCancelledFromItsDetail()
+    {
+        await Task.WhenAll(LabelAsync(9502, "Fix the README typo [edit]"), LabelAsync(9503, "Tidy the changelog [nochange]"), LabelAsync(9504, "Upgrade the build [fail]"));
+        await Task.WhenAll(service.WaitForStateAsync(9502, "Succeeded"), service.WaitForStateAsync(9503, "NoChanges"), service.WaitForStateAsync(9504, "Failed"));
+
+        await using var context = await chromium.Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = service.BaseAddress.ToString(),
+            ViewportSize = new ViewportSize { Width = 1440, Height = 900 },
+        });
+        var page = await context.NewPageAsync();
+        await page.GotoAsync("/");
+        await Expect(page.Locator("#live")).ToHaveTextAsync("Live");
+        var row = page.Locator($"#runs tbody tr[data-key='{Repository}#9501']");
+        await Expect(row).ToHaveCountAsync(0);
+
+        await LabelAsync(9501, "Rewrite the parser [sleep 7501]");
+
+        await Expect(row.Locator(".badge")).ToHaveTextAsync("Running", RunStarts);
+        await Expect(page.Locator("#runs tbody tr").First).ToHaveAttributeAsync("data-key", $"{Repository}#9501");
+        await row.ClickAsync();
+        var detail = page.Locator("#detail");
+        await Expect(detail.Locator("#detail-title")).ToHaveTextAsync($"{Repository}#9501");
+        await Expect(detail.Locator("#detail-state")).ToHaveTextAsync("Running");
+
+        await detail.GetByRole(AriaRole.Button, new() { Name = "Cancel run" }).ClickAsync();
+        await detail.GetByLabel("Operator key").FillAsync(ServiceFixture.OperatorKey);
+        await detail.GetByRole(AriaRole.Button, new() { Name = "Continue" }).ClickAsync();
+        await Expect(detail.Locator("#key-form")).ToBeHiddenAsync();
+
+        await Expect(row.Locator(".badge")).ToHaveTextAsync("Cancelled");
+        await Expect(detail.Locator("#detail-state")).ToHaveTextAsync("Cancelled");
+        await Expect(detail.Locator("#detail-timeline li").Last).ToContainTextAsync("Cancelled");
+        await Expect(detail.Locator("#detail-facts")).ToContainTextAsync("@operator (operator API)");
+        await Expect(page.Locator("#live")).ToHaveTextAsync("Live");
+
+        var screenshot = Path.Combine(AppContext.BaseDirectory, "TestResults", "dashboard.png");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = screenshot, FullPage = true });
+        output.WriteLine($"Dashboard screenshot: {screenshot}");
+    }
+}
