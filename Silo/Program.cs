@@ -7,6 +7,7 @@ builder.AddGateway();
 
 var app = builder.Build();
 app.MapGateway();
+app.MapOrleansDashboardForOperators();
 app.Run();
 
 public partial class Program;

@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Octokit.Webhooks;
 using Octokit.Webhooks.AspNetCore;
+using Scalar.AspNetCore;
 using SandboxAgents.Gateway.Api;
 using SandboxAgents.Gateway.Dashboard;
 using SandboxAgents.Gateway.Events;
@@ -33,6 +34,7 @@ public static class GatewayExtensions
         services.AddSingleton<WebhookEventProcessor, IssueCommandProcessor>();
         services.Configure<GitHubWebhookOptions>(o => o.ExceptionHandler = RejectMalformedPayloadAsync);
         services.AddProblemDetails();
+        services.AddOpenApi();
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         return builder;
     }
@@ -49,6 +51,8 @@ public static class GatewayExtensions
         app.MapTasksApi();
         app.MapDashboard();
         app.MapGet("/healthz", () => TypedResults.Ok(new { status = "ok" }));
+        app.MapOpenApi();
+        app.MapScalarApiReference("/api/reference", o => o.WithTitle("Sandbox agents API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));
         return app;
     }
 

@@ -1,3 +1,4 @@
+using Orleans.Dashboard;
 using Orleans.Configuration;
 using SandboxAgents.Hosting;
 using SandboxAgents.Runs;
@@ -33,6 +34,7 @@ public static class SiloExtensions
                         $"Storage:Provider '{storage.Provider}' is not available in this version; use '{StorageOptions.Memory}'.");
             }
 
+            silo.AddDashboard();
             if (watchdog < TimeSpan.FromMinutes(1))
                 silo.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = watchdog);
         });

@@ -92,6 +92,8 @@ public abstract class ServiceFixture : IAsyncLifetime
         (await Http.GetAsync(new Uri("/healthz", UriKind.Relative))).EnsureSuccessStatusCode();
     }
 
+    public HttpClient CreateClient(WebApplicationFactoryClientOptions options) => _factory.CreateClient(options);
+
     public Task<HttpResponseMessage> SendWebhookAsync(string eventName, JsonObject payload, string? deliveryId = null, bool sign = true)
     {
         var body = Encoding.UTF8.GetBytes(payload.ToJsonString());
