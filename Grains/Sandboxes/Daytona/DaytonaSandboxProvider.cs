@@ -101,10 +101,24 @@ public sealed partial class DaytonaSandboxProvider : ISandboxProvider
     public async Task<byte[]?> DownloadAsync(string sandboxId, string path, CancellationToken cancellationToken) =>
         await _toolbox.DownloadAsync(await ToolboxAsync(sandboxId, cancellationToken), Relative(path), cancellationToken);
 
-    /// <summary>Asks Daytona to delete, then confirms: gone once it answers 404 or shows <c>destroyed</c>.</summary>
+    /// <summary>
+    /// Asks Daytona to delete, then confirms: gone once it answers 404 or shows <c>destroyed</c>. A sandbox in the
+    /// middle of a change (still being created) cannot be deleted yet (409): not confirmed, asked again later.
+    /// </summary>
     public async Task<bool> DeleteAsync(string sandboxId, CancellationToken cancellationToken)
     {
-        if (!await _api.DeleteAsync(sandboxId, cancellationToken)) return Forget(sandboxId);
+        bool existed;
+        try
+        {
+            existed = await _api.DeleteAsync(sandboxId, cancellationToken);
+        }
+        catch (DaytonaApiException ex) when (ex.StatusCode == System.Net.HttpStatusCode.Conflict)
+        {
+            LogDeleteDeferred(_logger, sandboxId, ex.Message);
+            return false;
+        }
+
+        if (!existed) return Forget(sandboxId);
         var after = await _api.FindAsync(sandboxId, cancellationToken);
         return after is null || after.State == DaytonaStates.Destroyed ? Forget(sandboxId) : false;
     }
@@ -168,6 +182,9 @@ public sealed partial class DaytonaSandboxProvider : ISandboxProvider
             || (ex is DaytonaApiException api && (int)api.StatusCode >= 500);
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Daytona sandbox {SandboxId} cannot be deleted yet ({Reason}); asking again later")]
+    private static partial void LogDeleteDeferred(ILogger logger, string sandboxId, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Creating Daytona sandbox {Name} had no clear answer; checking whether it exists")]
     private static partial void LogCreateAmbiguous(ILogger logger, Exception exception, string name);

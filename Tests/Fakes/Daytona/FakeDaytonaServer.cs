@@ -91,6 +91,9 @@ public sealed class FakeDaytonaServer : IAsyncDisposable
 
     public void ClearFaults() => _faults.Clear();
 
+    /// <summary>Completes every pending state change at once, as if enough time had passed.</summary>
+    public void SettleAll() => _store.SettleAll();
+
     /// <summary>Injected faults that no request has met yet.</summary>
     public int PendingFaults => _faults.Pending;
 

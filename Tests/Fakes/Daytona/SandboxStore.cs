@@ -237,6 +237,15 @@ internal sealed class SandboxStore(TimeProvider time, string root, Func<string> 
         return answer;
     }
 
+    /// <summary>Lets time pass for every sandbox: each pending change (creating, stopping, destroying) completes now.</summary>
+    public void SettleAll()
+    {
+        lock (_gate)
+        {
+            foreach (var sandbox in Live().Where(s => s.Pending is not null).ToList()) Complete(sandbox);
+        }
+    }
+
     private void Complete(FakeSandbox sandbox)
     {
         var pending = sandbox.Pending!;
