@@ -18,6 +18,7 @@ public enum CommandSource
     IssueClosed = 2,
     LabelRemoved = 3,
     Api = 4,
+    Dashboard = 5,
 }
 
 /// <summary>

@@ -48,7 +48,7 @@ public static class TasksApi
             : TypedResults.Ok(snapshot);
     }
 
-    public static async Task<Results<Accepted<IssueSnapshot>, ProblemHttpResult>> CancelAsync(string owner, string repo, string number, IGrainFactory grains)
+    public static async Task<Results<Accepted<IssueSnapshot>, ProblemHttpResult>> CancelAsync(string owner, string repo, string number, IGrainFactory grains, HttpRequest http)
     {
         if (Parse(owner, repo, number) is not { } key) return NotAnIssue(owner, repo, number);
         var grain = Issue(grains, key);
@@ -56,11 +56,11 @@ public static class TasksApi
         if (!snapshot.State.IsActive())
             return TypedResults.Problem($"{key} has no active run to cancel (its state is {snapshot.State}).", statusCode: StatusCodes.Status409Conflict);
 
-        await grain.SubmitAsync(new IssueCommand(CommandKind.Cancel, CommandSource.Api, Operator, DeliveryId: null, Issue: null));
+        await grain.SubmitAsync(new IssueCommand(CommandKind.Cancel, SourceOf(http), Operator, DeliveryId: null, Issue: null));
         return TypedResults.Accepted(Location(key), await grain.GetSnapshotAsync());
     }
 
-    public static async Task<Results<Accepted<IssueSnapshot>, ProblemHttpResult>> RetryAsync(string owner, string repo, string number, IGrainFactory grains)
+    public static async Task<Results<Accepted<IssueSnapshot>, ProblemHttpResult>> RetryAsync(string owner, string repo, string number, IGrainFactory grains, HttpRequest http)
     {
         if (Parse(owner, repo, number) is not { } key) return NotAnIssue(owner, repo, number);
         var grain = Issue(grains, key);
@@ -70,7 +70,7 @@ public static class TasksApi
         if (snapshot.History.Count == 0)
             return TypedResults.Problem($"{key} never had a run to retry; start one with POST /api/tasks.", statusCode: StatusCodes.Status404NotFound);
 
-        await grain.SubmitAsync(new IssueCommand(CommandKind.Retry, CommandSource.Api, Operator, DeliveryId: null, Issue: null));
+        await grain.SubmitAsync(new IssueCommand(CommandKind.Retry, SourceOf(http), Operator, DeliveryId: null, Issue: null));
         return TypedResults.Accepted(Location(key), await grain.GetSnapshotAsync());
     }
 
@@ -87,6 +87,10 @@ public static class TasksApi
         await grain.SubmitAsync(new IssueCommand(CommandKind.Run, CommandSource.Api, Operator, DeliveryId: null, Issue: null, request.Instructions));
         return TypedResults.Accepted(Location(key), await grain.GetSnapshotAsync());
     }
+
+    /// <summary>The dashboard says so when it is the one asking, so that the issue can tell people where a cancel came from.</summary>
+    private static CommandSource SourceOf(HttpRequest request) =>
+        string.Equals(request.Headers["X-Requested-From"], "dashboard", StringComparison.OrdinalIgnoreCase) ? CommandSource.Dashboard : CommandSource.Api;
 
     private static IssueKey? Parse(string owner, string repo, string number) =>
         IssueKey.TryParse($"{owner}/{repo}#{number}", out var key) ? key : null;

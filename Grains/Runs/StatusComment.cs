@@ -72,6 +72,7 @@ public static class StatusComment
         CommandSource.IssueClosed => "issue closed",
         CommandSource.LabelRemoved => "trigger label removed",
         CommandSource.Api => "operator API",
+        CommandSource.Dashboard => "dashboard",
         _ => source.ToString(),
     };
 

@@ -95,7 +95,7 @@ public sealed class DashboardBrowserTests(DashboardServiceFixture service, Chrom
         await Expect(row.Locator(".badge")).ToHaveTextAsync("Cancelled");
         await Expect(detail.Locator("#detail-state")).ToHaveTextAsync("Cancelled");
         await Expect(detail.Locator("#detail-timeline li").Last).ToContainTextAsync("Cancelled");
-        await Expect(detail.Locator("#detail-facts")).ToContainTextAsync("@operator (operator API)");
+        await Expect(detail.Locator("#detail-facts")).ToContainTextAsync("@operator (dashboard)");
         await Expect(page.Locator("#live")).ToHaveTextAsync("Live");
 
         var screenshot = Path.Combine(AppContext.BaseDirectory, "TestResults", "dashboard.png");

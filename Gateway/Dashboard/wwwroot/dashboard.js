@@ -231,7 +231,7 @@ async function act(action) {
   if (!key) { askForKey(action, null); return; }
   const path = issuePath(openKey);
   showMessage(null);
-  const response = await fetch(`${path}/${action}`, { method: "POST", headers: { Authorization: `Bearer ${key}`, Accept: "application/json" } });
+  const response = await fetch(`${path}/${action}`, { method: "POST", headers: { Authorization: `Bearer ${key}`, Accept: "application/json", "X-Requested-From": "dashboard" } });
   if (response.status === 401) {
     sessionStorage.removeItem(KEY_STORAGE);
     $("forget-key").hidden = true;
