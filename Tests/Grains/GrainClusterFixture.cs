@@ -20,6 +20,7 @@ public sealed class GrainClusterFixture : IAsyncLifetime
     public static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(5);
     public static readonly TimeSpan WatchdogPeriod = TimeSpan.FromMinutes(1);
     public static readonly TimeSpan AgentTimeout = TimeSpan.FromMinutes(30);
+    public const int RegistryCapacity = 50;
 
     private int _issueNumber;
 
@@ -53,6 +54,7 @@ public sealed class GrainClusterFixture : IAsyncLifetime
                 o.InstanceId = "grain-tests";
             });
             silo.Services.Configure<AgentOptions>(o => o.Timeout = AgentTimeout);
+            silo.Services.Configure<SandboxAgents.Registry.RegistryOptions>(o => o.Capacity = RegistryCapacity);
         });
         Cluster = builder.Build();
         await Cluster.DeployAsync();
