@@ -96,8 +96,9 @@ public sealed class DaytonaFaultTests(DaytonaServiceFixture service)
             var waiting = await Eventually.MatchesAsync(() => service.GetTaskAsync(506),
                 t => t?["state"]?.GetValue<string>() == "Queued" && t["history"]![0]!["transitions"]!.AsArray().Count >= 3, "back in the queue");
             Assert.Contains("capacity", waiting!["history"]![0]!["transitions"]!.AsArray()[^1]!["note"]!.GetValue<string>());
-            var comment = Assert.Single(service.GitHub.CommentsOn(ServiceFixture.Repository, 506));
-            await Eventually.TrueAsync(() => comment["body"]!.GetValue<string>().Contains("Waiting for sandbox capacity", StringComparison.Ordinal), "the comment says so");
+            await Eventually.TrueAsync(
+                () => service.GitHub.CommentsOn(ServiceFixture.Repository, 506) is [var comment] && comment["body"]!.GetValue<string>().Contains("Waiting for sandbox capacity", StringComparison.Ordinal),
+                "one comment, saying so");
         }
         finally
         {
@@ -106,5 +107,20 @@ public sealed class DaytonaFaultTests(DaytonaServiceFixture service)
 
         service.Clock.Advance(TimeSpan.FromMinutes(1));
         await EndsAsync(506, "NoChanges");
+    }
+
+    [Fact]
+    public async Task WatchedRun_KeepsItsSandboxActive_SoAutoStopNeverHits()
+    {
+        await LabelAsync(507, "Long watch [sleep 7507]");
+        var running = await service.WaitForStateAsync(507, "Running");
+        var id = running["sandboxId"]!.GetValue<string>();
+        var first = Daytona.Sandbox(id)!.LastActivityAt;
+
+        await Eventually.TrueAsync(() => Daytona.Sandbox(id)!.LastActivityAt > first, "the grain's polling counts as activity");
+        Assert.Equal(30, Daytona.Sandbox(id)!.AutoStopInterval);
+
+        await service.OperatorPostAsync($"/api/tasks/{ServiceFixture.Repository}/507/cancel");
+        await EndsAsync(507, "Cancelled");
     }
 }

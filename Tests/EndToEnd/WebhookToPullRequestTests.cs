@@ -42,6 +42,7 @@ public abstract class WebhookToPullRequestTests(ServiceFixture service)
         Assert.Equal("main", pull["base"]!["ref"]!.GetValue<string>());
         Assert.Equal(pull["html_url"]!.GetValue<string>(), done["pullRequestUrl"]!.GetValue<string>());
 
+        Assert.Contains($"issue:{ServiceFixture.Repository}#101:eyes", service.GitHub.Reactions.Keys);
         var comment = Assert.Single(Comments(101));
         await Eventually.TrueAsync(() => comment["body"]!.GetValue<string>().Contains(pull["html_url"]!.GetValue<string>(), StringComparison.Ordinal), "the comment links the pull request");
         Assert.True(comment["edits"]!.GetValue<int>() >= 1);
@@ -85,8 +86,10 @@ public abstract class WebhookToPullRequestTests(ServiceFixture service)
         await service.WaitForStateAsync(104, "Running");
         await Eventually.TrueAsync(() => AgentProcesses(marker).Count == 2, "the agent and its child are running");
 
-        var response = await service.SendWebhookAsync("issue_comment", Comment(104, "/agent cancel"));
+        var cancel = Comment(104, "/agent cancel");
+        var response = await service.SendWebhookAsync("issue_comment", cancel);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        await Eventually.TrueAsync(() => service.GitHub.Reactions.ContainsKey($"comment:{cancel["comment"]!["id"]}:eyes"), "the 👀 on the cancel comment");
 
         var done = await service.WaitForStateAsync(104, "Cancelled");
         Assert.Contains("@maintainer", done["error"]!.GetValue<string>());

@@ -114,8 +114,8 @@ public sealed class FakeGitHubServer : IAsyncDisposable
         });
         api.MapPost("/issues/{number:int}/reactions", async (string owner, string repo, int number, HttpRequest request) =>
             await ReactAsync($"issue:{owner}/{repo}#{number}", request));
-        api.MapPost("/issues/comments/{id:long}/reactions", async (long id, HttpRequest request) =>
-            _comments.ContainsKey(id) || id < 5000 ? await ReactAsync($"comment:{id}", request) : Results.Json(new { message = "Not Found" }, statusCode: 404));
+        // Comments written by people on GitHub are not in this fake's store; any comment id is taken to exist.
+        api.MapPost("/issues/comments/{id:long}/reactions", async (long id, HttpRequest request) => await ReactAsync($"comment:{id}", request));
         api.MapGet("/pulls", (string owner, string repo, string? state, string? head) =>
             Results.Json(new JsonArray([.. _pulls.Values
                 .Where(p => p["base"]!["repo"]!["full_name"]!.GetValue<string>() == $"{owner}/{repo}")

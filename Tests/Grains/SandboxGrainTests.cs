@@ -21,6 +21,8 @@ public sealed class SandboxGrainTests(GrainClusterFixture fixture)
     {
         Assert.Equal(SubmitOutcome.Accepted, await Grain(issue).SubmitAsync(Command(CommandKind.Run)));
         var running = await WaitForAsync(issue, s => s.State == RunState.Running, "Running");
+        // The status comment is written at the end of the same tick.
+        await Eventually.TrueAsync(() => fixture.GitHub.CommentsOn(issue).Any(c => c.Body.Contains("working on this issue", StringComparison.Ordinal)), "the status comment");
         return (running, fixture.Sandboxes.ForRun(running.RunId!)!);
     }
 

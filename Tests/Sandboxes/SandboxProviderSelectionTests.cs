@@ -56,4 +56,13 @@ public sealed class SandboxProviderSelectionTests
         var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<SandboxOptions>>().Value);
         Assert.Contains("'local' or 'daytona'", error.Message);
     }
+
+    [Fact]
+    public void DaytonaResources_WithoutAnImage_Refused()
+    {
+        using var provider = Build(new() { ["Sandbox:Provider"] = "daytona", ["Daytona:ApiKey"] = "dtn_test", ["Daytona:Cpu"] = "2" });
+
+        var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<SandboxOptions>>().Value);
+        Assert.Contains("Daytona:Image", error.Message);
+    }
 }

@@ -24,7 +24,14 @@ internal sealed record DaytonaCreateRequest(
     int AutoStopInterval,
     int AutoDeleteInterval,
     bool? NetworkBlockAll,
-    string? NetworkAllowList);
+    string? NetworkAllowList,
+    DaytonaBuildInfo? BuildInfo,
+    int? Cpu,
+    int? Memory,
+    int? Disk);
+
+/// <summary>What Daytona builds a sandbox from when it is not a snapshot: the SDKs send <c>FROM {image}</c>.</summary>
+internal sealed record DaytonaBuildInfo(string DockerfileContent);
 
 internal sealed record DaytonaSandboxPage(List<DaytonaSandbox> Items, string? NextCursor);
 
@@ -58,6 +65,7 @@ internal static class DaytonaStates
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(DaytonaSandbox))]
 [JsonSerializable(typeof(DaytonaCreateRequest))]
+[JsonSerializable(typeof(DaytonaBuildInfo))]
 [JsonSerializable(typeof(DaytonaSandboxPage))]
 [JsonSerializable(typeof(DaytonaError))]
 [JsonSerializable(typeof(DaytonaExecuteRequest))]

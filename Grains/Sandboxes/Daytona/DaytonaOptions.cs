@@ -16,6 +16,16 @@ public sealed class DaytonaOptions
     /// <summary>Snapshot to start from; Daytona's default snapshot (which includes Claude Code) when empty.</summary>
     public string? Snapshot { get; set; }
 
+    /// <summary>An image to build the sandbox from instead of a snapshot (Daytona builds <c>FROM {Image}</c>).</summary>
+    public string? Image { get; set; }
+
+    /// <summary>vCPUs, memory and disk (GiB) of a sandbox built from <see cref="Image"/>; Daytona allows them only then.</summary>
+    public int? Cpu { get; set; }
+
+    public int? Memory { get; set; }
+
+    public int? Disk { get; set; }
+
     /// <summary>
     /// Minutes without activity before Daytona stops a sandbox. Finite, so a sandbox this service forgets stops on its
     /// own; the grain's polling counts as activity, so a watched run is never stopped under it.

@@ -35,9 +35,11 @@ public sealed partial class DaytonaSandboxProvider : ISandboxProvider
 
     public async Task<SandboxInfo> CreateAsync(SandboxSpec spec, CancellationToken cancellationToken)
     {
+        var fromImage = NullIfEmpty(_options.Image) is { } image ? new DaytonaBuildInfo($"FROM {image}") : null;
         var request = new DaytonaCreateRequest(
-            spec.Name, new(spec.Labels), new(spec.Environment), Public: false, _options.Target, NullIfEmpty(_options.Snapshot),
-            _options.AutoStopMinutes, _options.AutoDeleteMinutes, _options.NetworkBlockAll ? true : null, NullIfEmpty(_options.NetworkAllowList));
+            spec.Name, new(spec.Labels), new(spec.Environment), Public: false, _options.Target, fromImage is null ? NullIfEmpty(_options.Snapshot) : null,
+            _options.AutoStopMinutes, _options.AutoDeleteMinutes, _options.NetworkBlockAll ? true : null, NullIfEmpty(_options.NetworkAllowList),
+            fromImage, fromImage is null ? null : _options.Cpu, fromImage is null ? null : _options.Memory, fromImage is null ? null : _options.Disk);
 
         DaytonaSandbox? sandbox;
         try

@@ -95,13 +95,15 @@ public sealed partial class LocalSandboxProvider : ISandboxProvider
         var sandbox = new LocalSandbox(_root, sandboxId);
         if (!sandbox.Exists || sandbox.Group(commandId) is not { } group) return Lost();
 
+        // The exit code is written after the last output: read it first, so an ended command's tail is complete.
+        if (sandbox.ExitCode(commandId) is { } exitCode)
+            return new CommandStatus(CommandPhase.Exited, exitCode, await LogTail.ReadAsync(sandbox.LogFile(commandId), tailLines, cancellationToken));
         var tail = await LogTail.ReadAsync(sandbox.LogFile(commandId), tailLines, cancellationToken);
-        if (sandbox.ExitCode(commandId) is { } exitCode) return new CommandStatus(CommandPhase.Exited, exitCode, tail);
         if (ProcessGroup.IsAlive(group)) return new CommandStatus(CommandPhase.Running, null, tail);
 
         // The wrapper writes the exit code just before it ends: look again before calling the command lost.
         return sandbox.ExitCode(commandId) is { } late
-            ? new CommandStatus(CommandPhase.Exited, late, tail)
+            ? new CommandStatus(CommandPhase.Exited, late, await LogTail.ReadAsync(sandbox.LogFile(commandId), tailLines, cancellationToken))
             : new CommandStatus(CommandPhase.Lost, null, tail);
     }
 

@@ -50,6 +50,24 @@ public sealed class DaytonaSandboxProviderContractTests : SandboxProviderContrac
     }
 
     [Fact]
+    public async Task Create_FromAnImage_SendsBuildInfoAndResources_NotASnapshot()
+    {
+        await using var services = DaytonaProviders.Build(_daytona, new()
+        {
+            ["Daytona:Image"] = "debian:12", ["Daytona:Snapshot"] = "", ["Daytona:Cpu"] = "2", ["Daytona:Memory"] = "4", ["Daytona:Disk"] = "8",
+        });
+        var provider = services.GetRequiredService<ISandboxProvider>();
+
+        var sandbox = await provider.CreateAsync(new SandboxSpec(NewName(), new Dictionary<string, string>(), new Dictionary<string, string>()), CancellationToken.None);
+        await provider.DeleteAsync(sandbox.Id, CancellationToken.None);
+
+        var create = _daytona.Requests.Last(r => r.Method == "POST" && r.PathAndQuery == "/api/sandbox").Body;
+        Assert.Contains("\"buildInfo\":{\"dockerfileContent\":\"FROM debian:12\"}", create);
+        Assert.Contains("\"cpu\":2", create);
+        Assert.DoesNotContain("\"snapshot\"", create);
+    }
+
+    [Fact]
     public async Task Toolbox_Requests_CarryTheSdkVersion()
     {
         var sandbox = await CreateAsync();
