@@ -14,6 +14,13 @@ public interface ISandboxGrain : IGrainWithStringKey
     [Alias("Submit"), AlwaysInterleave]
     Task<SubmitOutcome> SubmitAsync(IssueCommand command);
 
+    /// <summary>
+    /// Whether a run of this issue that has not ended owns the sandbox (by its id, or by the run id in its labels while
+    /// the create's answer is not yet stored). No side effects.
+    /// </summary>
+    [Alias("OwnsSandbox"), AlwaysInterleave]
+    Task<bool> OwnsSandboxAsync(string sandboxId, string? runId);
+
     /// <summary>The latest run and the history, read without waiting behind a transition. No side effects.</summary>
     [Alias("GetSnapshot"), AlwaysInterleave]
     Task<IssueSnapshot> GetSnapshotAsync();

@@ -1,6 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Orleans.Runtime;
 using SandboxAgents.GitHub;
+using SandboxAgents.Reaper;
 using SandboxAgents.Registry;
 using SandboxAgents.Runs;
 using SandboxAgents.Sandboxes;
@@ -37,6 +39,9 @@ public static class RunServicesExtensions
         services.AddSingleton<RegistryPublisher>();
         services.AddOptions<RegistryOptions>().BindConfiguration(RegistryOptions.SectionName);
         services.AddHostedService<SandboxProviderCheck>();
+        services.AddOptions<ReaperOptions>().BindConfiguration(ReaperOptions.SectionName)
+            .Validate(r => r.Period > TimeSpan.Zero, "Reaper:Period must be positive.");
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, ReaperStartup>();
         return services;
     }
 }

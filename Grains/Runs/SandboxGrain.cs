@@ -70,6 +70,10 @@ public sealed partial class SandboxGrain(
             current?.LogTail ?? []));
     }
 
+    public Task<bool> OwnsSandboxAsync(string sandboxId, string? runId) =>
+        Task.FromResult(state.State.Runs.Any(run => run.State.IsActive()
+            && (run.SandboxId == sandboxId || (run.SandboxId is null && run.RunId == runId))));
+
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
         _watchdogRegistered = true;

@@ -70,6 +70,7 @@ public abstract class ServiceFixture : IAsyncLifetime
             ["Api:Key"] = OperatorKey,
             ["Runs:PollInterval"] = "00:00:00.100",
             ["Runs:InstanceId"] = "e2e",
+            ["Reaper:Period"] = "00:00:01",
             ["Storage:Provider"] = "memory",
             ["Storage:Path"] = Path.Combine(_root.FullName, "data"),
             ["Orleans:SiloPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
@@ -91,6 +92,9 @@ public abstract class ServiceFixture : IAsyncLifetime
         Http = _factory.CreateClient();
         (await Http.GetAsync(new Uri("/healthz", UriKind.Relative))).EnsureSuccessStatusCode();
     }
+
+    /// <summary>The running service's own services (its sandbox provider, its grain factory).</summary>
+    public IServiceProvider Services => _factory.Services;
 
     public HttpClient CreateClient(WebApplicationFactoryClientOptions options) => _factory.CreateClient(options);
 

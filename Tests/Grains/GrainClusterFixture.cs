@@ -55,6 +55,8 @@ public sealed class GrainClusterFixture : IAsyncLifetime
             });
             silo.Services.Configure<AgentOptions>(o => o.Timeout = AgentTimeout);
             silo.Services.Configure<SandboxAgents.Registry.RegistryOptions>(o => o.Capacity = RegistryCapacity);
+            // Reaper tests sweep on demand; a sweep in the middle of another test would take its fault budget.
+            silo.Services.Configure<SandboxAgents.Reaper.ReaperOptions>(o => o.Period = TimeSpan.FromDays(30));
         });
         Cluster = builder.Build();
         await Cluster.DeployAsync();
