@@ -5,11 +5,13 @@ using SandboxAgents.GitHub;
 using SandboxAgents.Reaper;
 using SandboxAgents.Registry;
 using SandboxAgents.Runs;
-using SandboxAgents.Sandboxes;
 
 namespace SandboxAgents.Hosting;
 
-/// <summary>Registers what <see cref="SandboxGrain"/> needs: options, the GitHub adapter and the sandbox provider.</summary>
+/// <summary>
+/// Registers what the grains need: options, the GitHub adapter, the sandbox provider, the pieces that drive a run,
+/// and the orphan reaper's start. Idempotent.
+/// </summary>
 public static class RunServicesExtensions
 {
     public static IServiceCollection AddSandboxRuns(this IServiceCollection services)
@@ -26,21 +28,23 @@ public static class RunServicesExtensions
             .ValidateOnStart();
         services.AddOptions<TriggerOptions>().BindConfiguration(TriggerOptions.SectionName);
         services.AddOptions<DashboardLinkOptions>().BindConfiguration(DashboardLinkOptions.SectionName);
-        services.AddSandboxProviders();
+        services.AddOptions<RegistryOptions>().BindConfiguration(RegistryOptions.SectionName);
+        services.AddOptions<ReaperOptions>().BindConfiguration(ReaperOptions.SectionName)
+            .Validate(r => r.Period > TimeSpan.Zero, "Reaper:Period must be positive.");
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddKeyedSingleton<TimeProvider>(RunClock.Key, (provider, _) => provider.GetRequiredService<TimeProvider>());
         services.TryAddSingleton<IGitHubIssues, OctokitGitHubIssues>();
+        services.AddSandboxProviders();
+
         services.AddSingleton<PermissionChecker>();
         services.AddSingleton<SecretRedactor>();
         services.AddSingleton<RunnerLauncher>();
         services.AddSingleton<StatusCommentPublisher>();
-        services.AddSingleton<RunDriver>();
         services.AddSingleton<RegistryPublisher>();
-        services.AddOptions<RegistryOptions>().BindConfiguration(RegistryOptions.SectionName);
+        services.AddSingleton<RunDriver>();
+
         services.AddHostedService<SandboxProviderCheck>();
-        services.AddOptions<ReaperOptions>().BindConfiguration(ReaperOptions.SectionName)
-            .Validate(r => r.Period > TimeSpan.Zero, "Reaper:Period must be positive.");
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, ReaperStartup>();
         return services;
     }
