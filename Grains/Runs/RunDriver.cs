@@ -16,6 +16,7 @@ public sealed partial class RunDriver(
     IGitHubIssues gitHub,
     StatusCommentPublisher comments,
     RegistryPublisher registry,
+    IGrainFactory grains,
     SecretRedactor redactor,
     IOptions<AgentOptions> agent,
     IOptions<RunOptions> options)
@@ -26,6 +27,7 @@ public sealed partial class RunDriver(
         {
             if (run.State.IsActive()) await StepAsync(context, run, cancellationToken);
             if (run.State.IsTerminal()) await CleanUpAsync(context, run, cancellationToken);
+            if (run.State.IsTerminal() && !run.NeedsSandboxCleanup) await ReleaseSlotAsync(context, run);
             await comments.SyncAsync(context, run, cancellationToken);
         }
 
@@ -45,6 +47,7 @@ public sealed partial class RunDriver(
             if (run.State == RunState.Queued)
             {
                 if (run.RetryAt > context.Now) return;
+                if (!await AcquireSlotAsync(context, run)) return;
                 run.RetryAt = null;
                 run.Deadline = context.Now + agent.Value.Timeout;
                 await context.TransitionAsync(run, RunState.Provisioning, $"sandbox {run.SandboxName}");
@@ -73,6 +76,36 @@ public sealed partial class RunDriver(
             else
                 await context.SaveAsync();
         }
+    }
+
+    /// <summary>Waits its turn when <see cref="RunOptions.MaxConcurrent"/> bounds live sandboxes; the comment shows the place in line.</summary>
+    private async Task<bool> AcquireSlotAsync(RunContext context, RunRecord run)
+    {
+        if (options.Value.MaxConcurrent <= 0 || run.HoldsSlot) return true;
+        var ticket = await grains.GetGrain<IRunQueueGrain>(0).AcquireAsync(context.Issue.ToString(), run.RunId);
+        if (ticket.Granted)
+        {
+            run.HoldsSlot = true;
+            run.QueuePosition = null;
+        }
+        else if (run.QueuePosition != ticket.Position)
+        {
+            run.QueuePosition = ticket.Position;
+            run.Version++;
+        }
+
+        await context.SaveAsync();
+        return ticket.Granted;
+    }
+
+    /// <summary>Gives the slot (or the place in line) back once the run has ended and its sandbox is gone.</summary>
+    private async Task ReleaseSlotAsync(RunContext context, RunRecord run)
+    {
+        if (!run.HoldsSlot && run.QueuePosition is null) return;
+        await grains.GetGrain<IRunQueueGrain>(0).ReleaseAsync(context.Issue.ToString(), run.RunId);
+        run.HoldsSlot = false;
+        run.QueuePosition = null;
+        await context.SaveAsync();
     }
 
     private async Task ProvisionAsync(RunContext context, RunRecord run, CancellationToken cancellationToken)

@@ -8,6 +8,12 @@ public sealed class RunOptions
     /// <summary>Names this installation in sandbox labels, so it only ever touches its own sandboxes.</summary>
     public string InstanceId { get; set; } = "default";
 
+    /// <summary>
+    /// How many runs may hold a sandbox at once across the installation; the others wait in <c>Queued</c> in arrival
+    /// order. 0 means no limit.
+    /// </summary>
+    public int MaxConcurrent { get; set; }
+
     /// <summary>How often the grain timer looks at a running command.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(5);
 

@@ -45,6 +45,10 @@ public sealed class RunRecord
     [Id(30)] public DateTimeOffset? CommentedAt { get; set; }
     [Id(31)] public string? CommentedActivity { get; set; }
 
+    /// <summary>The run's place in the run queue while it waits for a slot (1 = next), and whether it holds a slot.</summary>
+    [Id(32)] public int? QueuePosition { get; set; }
+    [Id(33)] public bool HoldsSlot { get; set; }
+
     public DateTimeOffset CreatedAt => Transitions[0].At;
 
     public DateTimeOffset? StartedAt => Transitions.FirstOrDefault(t => t.State == RunState.Provisioning)?.At;
@@ -55,7 +59,7 @@ public sealed class RunRecord
     public bool NeedsSandboxCleanup => !SandboxDeleted && (SandboxId is not null || StartedAt is not null);
 
     /// <summary>Nothing is left to do for this run: it ended, its sandbox is gone, and the comment says so.</summary>
-    public bool IsSettled => State.IsTerminal() && !NeedsSandboxCleanup && CommentVersion == Version;
+    public bool IsSettled => State.IsTerminal() && !NeedsSandboxCleanup && !HoldsSlot && QueuePosition is null && CommentVersion == Version;
 
     public RunSummary ToSummary() => new(
         RunId, State, Source, RequestedBy, SandboxId, SandboxDeleted, Branch, CommitSha, PullRequestUrl, Error, CostUsd, Turns,

@@ -12,5 +12,7 @@ public static class StorageNames
 
     public const string RegistryState = "registry";
 
+    public const string QueueState = "queue";
+
     public const string WatchdogReminder = "watchdog";
 }

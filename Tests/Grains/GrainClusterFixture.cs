@@ -15,7 +15,7 @@ namespace SandboxAgents.Tests.Grains;
 /// One in-process silo for the grain tests, with a fake sandbox provider, a fake GitHub and a fake clock that
 /// drives grain timers and reminders. Each test uses its own issue key.
 /// </summary>
-public sealed class GrainClusterFixture : IAsyncLifetime
+public class GrainClusterFixture : IAsyncLifetime
 {
     public static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(5);
     public static readonly TimeSpan WatchdogPeriod = TimeSpan.FromMinutes(1);
@@ -23,6 +23,9 @@ public sealed class GrainClusterFixture : IAsyncLifetime
     public const int RegistryCapacity = 50;
 
     private int _issueNumber;
+
+    /// <summary><c>Runs:MaxConcurrent</c> of this cluster; 0 is no limit.</summary>
+    protected virtual int MaxConcurrent => 0;
 
     public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 11, 28, 9, 0, 0, TimeSpan.Zero));
     public FakeSandboxProvider Sandboxes { get; } = new();
@@ -52,6 +55,7 @@ public sealed class GrainClusterFixture : IAsyncLifetime
                 o.PollInterval = PollInterval;
                 o.WatchdogPeriod = WatchdogPeriod;
                 o.InstanceId = "grain-tests";
+                o.MaxConcurrent = MaxConcurrent;
             });
             silo.Services.Configure<AgentOptions>(o => o.Timeout = AgentTimeout);
             silo.Services.Configure<SandboxAgents.Registry.RegistryOptions>(o => o.Capacity = RegistryCapacity);
