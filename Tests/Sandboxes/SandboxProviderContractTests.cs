@@ -93,7 +93,7 @@ public abstract class SandboxProviderContractTests : IAsyncLifetime
         var marker = ProcessTable.UniqueSleep();
         var clock = Stopwatch.StartNew();
 
-        var result = await Provider.ExecuteAsync(sandbox.Id, $"echo started; sleep {marker}; echo finished", TimeSpan.FromSeconds(1), CancellationToken.None);
+        var result = await Provider.ExecuteAsync(sandbox.Id, $"echo started; sleep {marker}; echo finished", TimeSpan.FromSeconds(3), CancellationToken.None);
 
         Assert.True(result.TimedOut);
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"took {clock.Elapsed}");
