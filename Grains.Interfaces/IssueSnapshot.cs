@@ -2,7 +2,7 @@ namespace SandboxAgents;
 
 /// <summary>
 /// What an issue's grain shows the outside: its latest run's state, the history of runs, and the last lines the
-/// current run printed (secrets redacted).
+/// current run printed (secrets redacted), and which silo holds the issue's grain.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("SandboxAgents.IssueSnapshot")]
 public sealed record IssueSnapshot(
@@ -15,7 +15,8 @@ public sealed record IssueSnapshot(
     [property: Id(6)] string? Error,
     [property: Id(7)] IReadOnlyList<RunSummary> History,
     [property: Id(8)] int PendingCommands,
-    [property: Id(9)] IReadOnlyList<string> LogTail);
+    [property: Id(9)] IReadOnlyList<string> LogTail,
+    [property: Id(10)] string? Host = null);
 
 /// <summary>One run as the history shows it, newest last.</summary>
 [GenerateSerializer, Immutable, Alias("SandboxAgents.RunSummary")]

@@ -2,12 +2,15 @@ using SandboxAgents.Gateway.Hosting;
 using SandboxAgents.Silo.Hosting;
 
 var builder = WebApplication.CreateBuilder(args);
-builder.AddSandboxSilo();
-builder.AddGateway();
+var role = ServiceRole.From(builder.Configuration);
+if (role.HostsSilo) builder.AddSandboxSilo();
+else builder.AddClusterClient();
+if (role.ServesGateway) builder.AddGateway();
 
 var app = builder.Build();
-app.MapGateway();
-app.MapOrleansDashboardForOperators();
+if (role.ServesGateway) app.MapGateway();
+else app.MapGet("/healthz", () => TypedResults.Ok(new { status = "ok", role = role.Name }));
+if (role.HostsSilo) app.MapOrleansDashboardForOperators();
 app.Run();
 
 public partial class Program;

@@ -67,7 +67,8 @@ public sealed partial class SandboxGrain(
             current?.Error,
             [.. state.State.Runs.Select(r => r.ToSummary())],
             _inbox.After(state.State.LastCommand).Count,
-            current?.LogTail ?? []));
+            current?.LogTail ?? [],
+            RuntimeIdentity));
     }
 
     public Task<bool> OwnsSandboxAsync(string sandboxId, string? runId) =>

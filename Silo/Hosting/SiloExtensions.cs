@@ -1,5 +1,5 @@
-using Orleans.Dashboard;
 using Orleans.Configuration;
+using Orleans.Dashboard;
 using SandboxAgents.Hosting;
 using SandboxAgents.Runs;
 
@@ -12,26 +12,25 @@ public static class SiloExtensions
     {
         var configuration = builder.Configuration;
         var storage = configuration.GetSection(StorageOptions.SectionName).Get<StorageOptions>() ?? new StorageOptions();
+        var cluster = ClusterSettings.From(configuration);
         var watchdog = configuration.GetValue<TimeSpan?>($"{RunOptions.SectionName}:{nameof(RunOptions.WatchdogPeriod)}") ?? new RunOptions().WatchdogPeriod;
 
         builder.Services.AddSandboxRuns();
         builder.UseOrleans(silo =>
         {
-            silo.UseLocalhostClustering(
-                siloPort: configuration.GetValue("Orleans:SiloPort", 11111),
-                gatewayPort: configuration.GetValue("Orleans:GatewayPort", 30000),
-                serviceId: configuration.GetValue("Orleans:ServiceId", "sandbox-agents")!,
-                clusterId: configuration.GetValue("Orleans:ClusterId", "sandbox-agents")!);
-
             switch (storage.Provider.ToLowerInvariant())
             {
                 case StorageOptions.Memory:
+                    silo.UseLocalhostClustering(cluster.SiloPort, cluster.GatewayPort, serviceId: cluster.ServiceId, clusterId: cluster.ClusterId);
                     silo.AddMemoryGrainStorage(StorageNames.Runs);
                     silo.UseInMemoryReminderService();
                     break;
+                case StorageOptions.Redis:
+                    silo.UseRedisCluster(cluster, cluster.AdvertisedAddress(configuration));
+                    break;
                 default:
                     throw new InvalidOperationException(
-                        $"Storage:Provider '{storage.Provider}' is not available in this version; use '{StorageOptions.Memory}'.");
+                        $"Storage:Provider must be '{StorageOptions.Memory}' or '{StorageOptions.Redis}', not '{storage.Provider}'.");
             }
 
             silo.AddDashboard();

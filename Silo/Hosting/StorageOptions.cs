@@ -5,6 +5,7 @@ public sealed class StorageOptions
 {
     public const string SectionName = "Storage";
     public const string Memory = "memory";
+    public const string Redis = "redis";
 
     /// <summary>
     /// <c>memory</c> for now: state is lost when the process stops. The durable embedded default (<c>sqlite</c>) and

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # A stand-in for Claude Code in end-to-end tests. It reads the task file like the real agent and picks its behaviour
-# from a tag in the issue title: [edit], [env], [nochange], [fail], [sleep N]. It prints a Claude-style result line.
+# from a tag in the issue title: [edit], [slow-edit], [env], [nochange], [fail], [sleep N]. It prints a Claude-style result line.
 set -u
 task=$(cat "$AGENT_TASK_FILE")
 result() { printf '{"type":"result","subtype":"%s","is_error":%s,"total_cost_usd":%s,"num_turns":%s,"result":"%s","session_id":"s-1"}\n' "$@"; }
@@ -15,6 +15,12 @@ case "$task" in
     echo "agent: my key is $ANTHROPIC_API_KEY"
     env | sort > environment.txt
     result success false 0.01 1 "Wrote environment.txt; key $ANTHROPIC_API_KEY"
+    ;;
+  *"[slow-edit]"*)
+    echo "agent: thinking for a while"
+    sleep 4
+    echo "Fixed slowly." >> README.md
+    result success false 0.30 4 "Appended a line after a while"
     ;;
   *"[nochange]"*)
     echo "agent: nothing to change"
