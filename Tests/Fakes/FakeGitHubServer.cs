@@ -30,6 +30,9 @@ public sealed class FakeGitHubServer : IAsyncDisposable
 
     public Uri BaseUrl { get; private set; } = null!;
     public ConcurrentQueue<RecordedRequest> Requests { get; } = new();
+
+    /// <summary>Runs as each request arrives, before it is handled (crash tests kill the service here).</summary>
+    public Func<RecordedRequest, Task>? BeforeHandling { get; set; }
     public ConcurrentDictionary<string, string> Permissions { get; } = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Reactions by target (<c>issue:owner/repo#n</c> or <c>comment:id</c>) and content.</summary>
@@ -65,7 +68,9 @@ public sealed class FakeGitHubServer : IAsyncDisposable
             context.Request.EnableBuffering();
             var body = await new StreamReader(context.Request.Body).ReadToEndAsync();
             context.Request.Body.Position = 0;
-            Requests.Enqueue(new RecordedRequest(context.Request.Method, context.Request.Path + context.Request.QueryString, body));
+            var recorded = new RecordedRequest(context.Request.Method, context.Request.Path + context.Request.QueryString, body);
+            Requests.Enqueue(recorded);
+            if (BeforeHandling is { } hook) await hook(recorded);
             // GitHub accepts both schemes for a token; Octokit sends "Token".
             var authorization = context.Request.Headers.Authorization.ToString();
             if (!authorization.Equals($"token {Token}", StringComparison.OrdinalIgnoreCase) && authorization != $"Bearer {Token}")

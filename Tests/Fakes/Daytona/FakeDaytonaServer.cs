@@ -31,7 +31,11 @@ public sealed class FakeDaytonaServer : IAsyncDisposable
         _app = app;
         _root = Directory.CreateTempSubdirectory("fake-daytona-").FullName;
         _store = new SandboxStore(time, _root, () => ToolboxProxyUrl);
-        var gate = new RequestGate(ApiKey, _faults, time, _requests.Enqueue);
+        var gate = new RequestGate(ApiKey, _faults, time, async request =>
+        {
+            _requests.Enqueue(request);
+            if (BeforeHandling is { } hook) await hook(request);
+        });
         app.Use(gate.InvokeAsync);
         app.MapSandboxApi(_store);
         app.MapToolboxApi(_store, time);
@@ -46,6 +50,9 @@ public sealed class FakeDaytonaServer : IAsyncDisposable
     public string ToolboxProxyUrl => $"{_baseUrl}/toolbox";
 
     public IReadOnlyList<DaytonaRequest> Requests => [.. _requests];
+
+    /// <summary>Runs as each request arrives, before it is handled (crash tests kill the service here).</summary>
+    public Func<DaytonaRequest, Task>? BeforeHandling { get; set; }
 
     /// <summary>GETs of a new (or restarted) sandbox until it shows <c>started</c>; the last of them sees it. Default 2.</summary>
     public int GetsUntilStarted { get => _store.GetsUntilStarted; set => _store.GetsUntilStarted = value; }

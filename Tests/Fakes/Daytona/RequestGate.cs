@@ -9,14 +9,14 @@ namespace SandboxAgents.Tests.Fakes.Daytona;
 /// route becomes the error body of the side it came in on: the API's under <c>/api</c>, the daemon's under
 /// <c>/toolbox</c>.
 /// </summary>
-internal sealed class RequestGate(string apiKey, DaytonaFaults faults, TimeProvider time, Action<DaytonaRequest> record)
+internal sealed class RequestGate(string apiKey, DaytonaFaults faults, TimeProvider time, Func<DaytonaRequest, Task> record)
 {
     private const string TooManyRequests = "ThrottlerException: Too Many Requests";
 
     public async Task InvokeAsync(HttpContext context, RequestDelegate next)
     {
         var request = await RecordAsync(context.Request);
-        record(request);
+        await record(request);
         try
         {
             if (context.Request.Headers.Authorization.ToString() != $"Bearer {apiKey}")
