@@ -2,6 +2,7 @@ using Orleans.Dashboard;
 using Orleans.Configuration;
 using SandboxAgents.Hosting;
 using SandboxAgents.Runs;
+using SandboxAgents.Silo.Storage.Sqlite;
 
 namespace SandboxAgents.Silo.Hosting;
 
@@ -25,13 +26,17 @@ public static class SiloExtensions
 
             switch (storage.Provider.ToLowerInvariant())
             {
+                case StorageOptions.Sqlite:
+                    silo.AddSqliteGrainStorage(StorageNames.Runs, storage.Path);
+                    silo.UseSqliteReminderService(storage.Path);
+                    break;
                 case StorageOptions.Memory:
                     silo.AddMemoryGrainStorage(StorageNames.Runs);
                     silo.UseInMemoryReminderService();
                     break;
                 default:
                     throw new InvalidOperationException(
-                        $"Storage:Provider '{storage.Provider}' is not available in this version; use '{StorageOptions.Memory}'.");
+                        $"Storage:Provider '{storage.Provider}' is not available in this version; use '{StorageOptions.Sqlite}' or '{StorageOptions.Memory}'.");
             }
 
             silo.AddDashboard();
