@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging.Abstractions;
 using SandboxAgents.Silo.Storage.Sqlite;
 
 namespace SandboxAgents.Tests.Storage;
@@ -11,7 +12,7 @@ public sealed class SqliteReminderTableTests : IDisposable
 
     public void Dispose() => _folder.Dispose();
 
-    private SqliteReminderTable NewTable() => new(_folder.Open());
+    private SqliteReminderTable NewTable() => new(_folder.Open(), NullLogger<SqliteReminderTable>.Instance);
 
     private static ReminderEntry Entry(GrainId grain, string name = "watchdog", int minutes = 1) =>
         new() { GrainId = grain, ReminderName = name, StartAt = Start, Period = TimeSpan.FromMinutes(minutes) };

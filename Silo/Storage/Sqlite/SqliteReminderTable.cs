@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
 
 namespace SandboxAgents.Silo.Storage.Sqlite;
 
@@ -7,13 +8,14 @@ namespace SandboxAgents.Silo.Storage.Sqlite;
 /// Reminders in the <c>reminders</c> table. Each row keeps its grain's uniform hash, so a silo's share of the hash
 /// ring, <c>(begin, end]</c> or the wrapped <c>hash &gt; begin OR hash &lt;= end</c>, is one SQL query.
 /// </summary>
-public sealed class SqliteReminderTable(SqliteDatabase database) : IReminderTable
+public sealed class SqliteReminderTable(SqliteDatabase database, ILogger<SqliteReminderTable> logger) : IReminderTable
 {
     private const string Columns = "grain_id, reminder_name, start_at, period, etag";
 
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
+        logger.ReminderTableStarted(database.FilePath);
     }
 
     public Task<ReminderTableData> ReadRows(GrainId grainId) =>

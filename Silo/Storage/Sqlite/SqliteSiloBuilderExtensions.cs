@@ -33,7 +33,7 @@ public static class SqliteSiloBuilderExtensions
             return builder;
 
         builder.AddReminders();
-        services.AddSingleton(_ => new SqliteReminderTable(new SqliteDatabase(path)));
+        services.AddSingleton(provider => ActivatorUtilities.CreateInstance<SqliteReminderTable>(provider, new SqliteDatabase(path)));
         services.AddSingleton<IReminderTable>(provider => provider.GetRequiredService<SqliteReminderTable>());
         return builder;
     }
