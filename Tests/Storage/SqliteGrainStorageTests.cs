@@ -91,6 +91,32 @@ public sealed class SqliteGrainStorageTests : IDisposable
     }
 
     [Fact]
+    public async Task WriteStateAsync_ManyWritersWithOneETag_ExactlyOneWins()
+    {
+        var storage = NewStorage();
+        await storage.WriteStateAsync(StateName, _grain, State(0));
+        var etag = (await ReadAsync(storage)).ETag;
+        var writers = Enumerable.Range(1, 10).Select(i => new GrainState<ProbeState>(new ProbeState { Count = i }) { ETag = etag }).ToList();
+
+        var outcomes = await Task.WhenAll(writers.Select(async w =>
+        {
+            try
+            {
+                await Task.Run(() => NewStorage().WriteStateAsync(StateName, _grain, w));
+                return true;
+            }
+            catch (InconsistentStateException)
+            {
+                return false;
+            }
+        }));
+
+        var winner = Assert.Single(writers.Where((_, i) => outcomes[i]));
+        var stored = await ReadAsync(storage);
+        Assert.Equal((winner.State!.Count, winner.ETag), (stored.State!.Count, stored.ETag));
+    }
+
+    [Fact]
     public async Task WriteStateAsync_NullETagOverExistingRow_Throws()
     {
         var storage = NewStorage();
