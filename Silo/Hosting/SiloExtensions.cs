@@ -2,6 +2,7 @@ using Orleans.Configuration;
 using Orleans.Dashboard;
 using SandboxAgents.Hosting;
 using SandboxAgents.Runs;
+using SandboxAgents.Silo.Storage.Sqlite;
 
 namespace SandboxAgents.Silo.Hosting;
 
@@ -20,6 +21,11 @@ public static class SiloExtensions
         {
             switch (storage.Provider.ToLowerInvariant())
             {
+                case StorageOptions.Sqlite:
+                    silo.UseLocalhostClustering(cluster.SiloPort, cluster.GatewayPort, serviceId: cluster.ServiceId, clusterId: cluster.ClusterId);
+                    silo.AddSqliteGrainStorage(StorageNames.Runs, storage.Path);
+                    silo.UseSqliteReminderService(storage.Path);
+                    break;
                 case StorageOptions.Memory:
                     silo.UseLocalhostClustering(cluster.SiloPort, cluster.GatewayPort, serviceId: cluster.ServiceId, clusterId: cluster.ClusterId);
                     silo.AddMemoryGrainStorage(StorageNames.Runs);
@@ -30,7 +36,7 @@ public static class SiloExtensions
                     break;
                 default:
                     throw new InvalidOperationException(
-                        $"Storage:Provider must be '{StorageOptions.Memory}' or '{StorageOptions.Redis}', not '{storage.Provider}'.");
+                        $"Storage:Provider must be '{StorageOptions.Sqlite}', '{StorageOptions.Memory}' or '{StorageOptions.Redis}', not '{storage.Provider}'.");
             }
 
             silo.AddDashboard();

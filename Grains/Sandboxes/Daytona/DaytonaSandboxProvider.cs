@@ -116,6 +116,9 @@ public sealed partial class DaytonaSandboxProvider : ISandboxProvider
         }
         catch (DaytonaApiException ex) when (ex.StatusCode == System.Net.HttpStatusCode.Conflict)
         {
+            // A change is under way; if it is the deletion asked for earlier, it may have finished by now.
+            var current = await _api.FindAsync(sandboxId, cancellationToken);
+            if (current is null || current.State == DaytonaStates.Destroyed) return Forget(sandboxId);
             LogDeleteDeferred(_logger, sandboxId, ex.Message);
             return false;
         }

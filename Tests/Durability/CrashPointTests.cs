@@ -1,0 +1,135 @@
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json.Nodes;
+using SandboxAgents.Gateway.Webhooks;
+using SandboxAgents.Tests.EndToEnd;
+using SandboxAgents.Tests.Fakes;
+using SandboxAgents.Tests.Fakes.Daytona;
+
+namespace SandboxAgents.Tests.Durability;
+
+/// <summary>
+/// Kills the service (SIGKILL) at each step of a run, triggered by the request that step sends to Daytona or GitHub,
+/// then starts it again on the same data folder. Every time the run reaches its true end, with one pull request at
+/// most, one status comment, and no sandbox left.
+/// </summary>
+public sealed class CrashPointTests : IAsyncLifetime
+{
+    private const string Secret = "crash-webhook-secret";
+    private readonly DirectoryInfo _root = Directory.CreateTempSubdirectory("sandbox-agents-crash-");
+    private FakeGitHubServer _gitHub = null!;
+    private FakeDaytonaServer _daytona = null!;
+    private BareRepository _git = null!;
+
+    public async Task InitializeAsync()
+    {
+        _gitHub = await FakeGitHubServer.StartAsync();
+        _daytona = await FakeDaytonaServer.StartAsync();
+        _git = BareRepository.Create(Path.Combine(_root.FullName, "git"), "octo", "widgets");
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _daytona.DisposeAsync();
+        await _gitHub.DisposeAsync();
+        _root.Delete(recursive: true);
+    }
+
+    public static TheoryData<string> Points =>
+    [
+        "after the create request",
+        "after the sandbox id is stored",
+        "while the agent runs",
+        "after the push",
+        "before the pull request",
+        "during cleanup",
+    ];
+
+    private static bool IsPoint(string point, string method, string path) => point switch
+    {
+        "after the create request" => method == "POST" && path == "/api/sandbox",
+        "after the sandbox id is stored" => method == "POST" && path.EndsWith("/files/bulk-upload", StringComparison.Ordinal),
+        "while the agent runs" => method == "GET" && path.Contains("/command/", StringComparison.Ordinal) && !path.EndsWith("/logs", StringComparison.Ordinal),
+        "after the push" => method == "GET" && path.Contains("/pulls?", StringComparison.Ordinal),
+        "before the pull request" => method == "POST" && path.EndsWith("/pulls", StringComparison.Ordinal),
+        "during cleanup" => method == "DELETE" && path.StartsWith("/api/sandbox/", StringComparison.Ordinal),
+        _ => false,
+    };
+
+    private Dictionary<string, string> Settings() => new()
+    {
+        [Hosting.SandboxProviderExtensions.DaytonaFlag] = "true",
+        ["Daytona:ApiUrl"] = _daytona.ApiUrl.ToString(),
+        ["Daytona:ApiKey"] = FakeDaytonaServer.ApiKey,
+        ["Daytona:StartPollInterval"] = "00:00:00.010",
+        ["GitHub:WebhookSecret"] = Secret,
+        ["GitHub:Token"] = FakeGitHubServer.Token,
+        ["GitHub:ApiUrl"] = _gitHub.BaseUrl.ToString(),
+        ["GitHub:GitUrl"] = new Uri(Path.Combine(_root.FullName, "git") + "/").AbsoluteUri,
+        ["Agent:Command"] = $"bash {Path.Combine(AppContext.BaseDirectory, "EndToEnd", "Agents", "scripted-agent.sh")}",
+        ["Storage:Path"] = Path.Combine(_root.FullName, "data"),
+        ["Runs:PollInterval"] = "00:00:00.200",
+        ["Runs:WatchdogPeriod"] = "00:00:02",
+        ["Orleans:ClusterId"] = "crash-" + Guid.NewGuid().ToString("N")[..8],
+    };
+
+    [Theory]
+    [MemberData(nameof(Points))]
+    public async Task ServiceKilledAt_RestartedOnTheSameData_RunEndsOnce(string point)
+    {
+        var settings = Settings();
+        var first = new ServiceProcess(settings);
+        var killed = 0;
+        async Task KillAtAsync(string method, string path)
+        {
+            if (IsPoint(point, method, path) && Interlocked.Exchange(ref killed, 1) == 0) await first.KillAsync();
+        }
+
+        _daytona.BeforeHandling = r => KillAtAsync(r.Method, r.PathAndQuery);
+        _gitHub.BeforeHandling = r => KillAtAsync(r.Method, r.PathAndQuery);
+        try
+        {
+            await first.StartAsync();
+            await SendLabeledAsync(first.Url, "Crash me [slow-edit]");
+            await Eventually.TrueAsync(() => Volatile.Read(ref killed) == 1, $"the service killed {point}", TimeSpan.FromSeconds(60));
+        }
+        finally
+        {
+            await first.DisposeAsync();
+            _daytona.BeforeHandling = null;
+            _gitHub.BeforeHandling = null;
+        }
+
+        await using var second = new ServiceProcess(settings);
+        await second.StartAsync();
+        var done = await Eventually.MatchesAsync(() => TaskAsync(second.Url),
+            t => t?["state"]?.GetValue<string>() == "Succeeded" && t["history"]![0]!["sandboxDeleted"]!.GetValue<bool>(), $"the true end after a crash {point}", TimeSpan.FromSeconds(90));
+
+        Assert.Single(done!["history"]!.AsArray());
+        Assert.Single(_gitHub.PullRequestsFor("octo/widgets"));
+        Assert.Single(_gitHub.CommentsOn("octo/widgets", 1));
+        Assert.Contains("Fixed slowly.", _git.Show(done["branch"]!.GetValue<string>(), "README.md"));
+        await Eventually.TrueAsync(() => _daytona.LiveSandboxes.Count == 0, "no sandbox left");
+    }
+
+    private static async Task SendLabeledAsync(Uri service, string title)
+    {
+        var payload = Payloads.For("issues.labeled", "octo/widgets", 1, sender: "maintainer", label: "agent");
+        payload["issue"]!["title"] = title;
+        var body = Encoding.UTF8.GetBytes(payload.ToJsonString());
+        using var http = new HttpClient { BaseAddress = service };
+        using var request = new HttpRequestMessage(HttpMethod.Post, "api/github/webhooks") { Content = new ByteArrayContent(body) };
+        request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        request.Headers.Add("X-GitHub-Event", "issues");
+        request.Headers.Add("X-GitHub-Delivery", Guid.NewGuid().ToString());
+        request.Headers.Add("X-Hub-Signature-256", WebhookSignature.Compute(Secret, body));
+        (await http.SendAsync(request)).EnsureSuccessStatusCode();
+    }
+
+    private static async Task<JsonObject?> TaskAsync(Uri service)
+    {
+        using var http = new HttpClient { BaseAddress = service };
+        var response = await http.GetAsync(new Uri("api/tasks/octo/widgets/1", UriKind.Relative));
+        return response.IsSuccessStatusCode ? await response.Content.ReadFromJsonAsync<JsonObject>() : null;
+    }
+}
