@@ -1,7 +1,3 @@
-using System.Net.Http.Json;
-using System.Text;
-using System.Text.Json.Nodes;
-using SandboxAgents.Gateway.Webhooks;
 using SandboxAgents.Tests.Durability;
 using SandboxAgents.Tests.EndToEnd;
 using SandboxAgents.Tests.Fakes;
@@ -54,20 +50,6 @@ public sealed class ClusterFailoverTests : IAsyncLifetime
         };
     }
 
-    private static async Task<JsonObject?> TaskAsync(Uri gateway, int number)
-    {
-        using var http = new HttpClient { BaseAddress = gateway, Timeout = TimeSpan.FromSeconds(10) };
-        try
-        {
-            var response = await http.GetAsync(new Uri($"api/tasks/octo/widgets/{number}", UriKind.Relative));
-            return response.IsSuccessStatusCode ? await response.Content.ReadFromJsonAsync<JsonObject>() : null;
-        }
-        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
-        {
-            return null; // the gateway is between silos
-        }
-    }
-
     [Fact]
     public async Task SiloHoldingARunningRun_Killed_RunFinishesOnTheSurvivor()
     {
@@ -79,26 +61,15 @@ public sealed class ClusterFailoverTests : IAsyncLifetime
         await second.StartAsync();
         await gateway.StartAsync();
 
-        var payload = Payloads.For("issues.labeled", "octo/widgets", 1, sender: "maintainer", label: "agent");
-        payload["issue"]!["title"] = "Survive a failover [slow-edit]";
-        var body = Encoding.UTF8.GetBytes(payload.ToJsonString());
-        using (var http = new HttpClient { BaseAddress = gateway.Url })
-        using (var request = new HttpRequestMessage(HttpMethod.Post, "api/github/webhooks") { Content = new ByteArrayContent(body) })
-        {
-            request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
-            request.Headers.Add("X-GitHub-Event", "issues");
-            request.Headers.Add("X-GitHub-Delivery", Guid.NewGuid().ToString());
-            request.Headers.Add("X-Hub-Signature-256", WebhookSignature.Compute(Secret, body));
-            (await http.SendAsync(request)).EnsureSuccessStatusCode();
-        }
+        await ServiceHttp.SendLabeledAsync(gateway.Url, Secret, 1, "Survive a failover [slow-edit]");
 
-        var running = await Eventually.MatchesAsync(() => TaskAsync(gateway.Url, 1), t => t?["state"]?.GetValue<string>() == "Running", "running", TimeSpan.FromSeconds(60));
+        var running = await Eventually.MatchesAsync(() => ServiceHttp.TaskAsync(gateway.Url, 1), t => t?["state"]?.GetValue<string>() == "Running", "running", TimeSpan.FromSeconds(60));
         var host = running!["host"]!.GetValue<string>();
         var (victim, survivor) = host.Contains($":{first.SiloPort}:", StringComparison.Ordinal) ? (first, second) : (second, first);
         Assert.Contains($":{victim.SiloPort}:", host, StringComparison.Ordinal);
         await victim.KillAsync();
 
-        var done = await Eventually.MatchesAsync(() => TaskAsync(gateway.Url, 1),
+        var done = await Eventually.MatchesAsync(() => ServiceHttp.TaskAsync(gateway.Url, 1),
             t => t?["state"]?.GetValue<string>() == "Succeeded" && t["history"]![0]!["sandboxDeleted"]!.GetValue<bool>(), "finished on the survivor", TimeSpan.FromSeconds(120));
 
         Assert.Contains($":{survivor.SiloPort}:", done!["host"]!.GetValue<string>(), StringComparison.Ordinal);

@@ -1,7 +1,3 @@
-using System.Net.Http.Json;
-using System.Text;
-using System.Text.Json.Nodes;
-using SandboxAgents.Gateway.Webhooks;
 using SandboxAgents.Tests.EndToEnd;
 using SandboxAgents.Tests.Fakes;
 using SandboxAgents.Tests.Fakes.Daytona;
@@ -90,7 +86,7 @@ public sealed class CrashPointTests : IAsyncLifetime
         try
         {
             await first.StartAsync();
-            await SendLabeledAsync(first.Url, "Crash me [slow-edit]");
+            await ServiceHttp.SendLabeledAsync(first.Url, Secret, 1, "Crash me [slow-edit]");
             await Eventually.TrueAsync(() => Volatile.Read(ref killed) == 1, $"the service killed {point}", TimeSpan.FromSeconds(60));
         }
         finally
@@ -102,7 +98,7 @@ public sealed class CrashPointTests : IAsyncLifetime
 
         await using var second = new ServiceProcess(settings);
         await second.StartAsync();
-        var done = await Eventually.MatchesAsync(() => TaskAsync(second.Url),
+        var done = await Eventually.MatchesAsync(() => ServiceHttp.TaskAsync(second.Url, 1),
             t => t?["state"]?.GetValue<string>() == "Succeeded" && t["history"]![0]!["sandboxDeleted"]!.GetValue<bool>(), $"the true end after a crash {point}", TimeSpan.FromSeconds(90));
 
         Assert.Single(done!["history"]!.AsArray());
@@ -112,24 +108,4 @@ public sealed class CrashPointTests : IAsyncLifetime
         await Eventually.TrueAsync(() => _daytona.LiveSandboxes.Count == 0, "no sandbox left");
     }
 
-    private static async Task SendLabeledAsync(Uri service, string title)
-    {
-        var payload = Payloads.For("issues.labeled", "octo/widgets", 1, sender: "maintainer", label: "agent");
-        payload["issue"]!["title"] = title;
-        var body = Encoding.UTF8.GetBytes(payload.ToJsonString());
-        using var http = new HttpClient { BaseAddress = service };
-        using var request = new HttpRequestMessage(HttpMethod.Post, "api/github/webhooks") { Content = new ByteArrayContent(body) };
-        request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
-        request.Headers.Add("X-GitHub-Event", "issues");
-        request.Headers.Add("X-GitHub-Delivery", Guid.NewGuid().ToString());
-        request.Headers.Add("X-Hub-Signature-256", WebhookSignature.Compute(Secret, body));
-        (await http.SendAsync(request)).EnsureSuccessStatusCode();
-    }
-
-    private static async Task<JsonObject?> TaskAsync(Uri service)
-    {
-        using var http = new HttpClient { BaseAddress = service };
-        var response = await http.GetAsync(new Uri("api/tasks/octo/widgets/1", UriKind.Relative));
-        return response.IsSuccessStatusCode ? await response.Content.ReadFromJsonAsync<JsonObject>() : null;
-    }
 }

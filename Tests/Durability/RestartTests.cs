@@ -1,7 +1,3 @@
-using System.Net.Http.Json;
-using System.Text;
-using System.Text.Json.Nodes;
-using SandboxAgents.Gateway.Webhooks;
 using SandboxAgents.Tests.EndToEnd;
 using SandboxAgents.Tests.Fakes;
 
@@ -50,27 +46,6 @@ public sealed class RestartTests : IAsyncLifetime
         };
     }
 
-    private static async Task SendLabeledAsync(Uri service, int number, string title)
-    {
-        var payload = Payloads.For("issues.labeled", "octo/widgets", number, sender: "maintainer", label: "agent");
-        payload["issue"]!["title"] = title;
-        var body = Encoding.UTF8.GetBytes(payload.ToJsonString());
-        using var http = new HttpClient { BaseAddress = service };
-        using var request = new HttpRequestMessage(HttpMethod.Post, "api/github/webhooks") { Content = new ByteArrayContent(body) };
-        request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
-        request.Headers.Add("X-GitHub-Event", "issues");
-        request.Headers.Add("X-GitHub-Delivery", Guid.NewGuid().ToString());
-        request.Headers.Add("X-Hub-Signature-256", WebhookSignature.Compute(Secret, body));
-        (await http.SendAsync(request)).EnsureSuccessStatusCode();
-    }
-
-    private static async Task<JsonObject?> TaskAsync(Uri service, int number)
-    {
-        using var http = new HttpClient { BaseAddress = service };
-        var response = await http.GetAsync(new Uri($"api/tasks/octo/widgets/{number}", UriKind.Relative));
-        return response.IsSuccessStatusCode ? await response.Content.ReadFromJsonAsync<JsonObject>() : null;
-    }
-
     [Fact]
     public async Task KilledWhileRunning_RestartedOnTheSameData_FinishesTheRunOnce()
     {
@@ -78,14 +53,14 @@ public sealed class RestartTests : IAsyncLifetime
         await using (var first = new ServiceProcess(settings))
         {
             await first.StartAsync();
-            await SendLabeledAsync(first.Url, 1, "Survive a crash [slow-edit]");
-            await Eventually.MatchesAsync(() => TaskAsync(first.Url, 1), t => t?["state"]?.GetValue<string>() == "Running", "running before the crash", TimeSpan.FromSeconds(60));
+            await ServiceHttp.SendLabeledAsync(first.Url, Secret, 1, "Survive a crash [slow-edit]");
+            await Eventually.MatchesAsync(() => ServiceHttp.TaskAsync(first.Url, 1), t => t?["state"]?.GetValue<string>() == "Running", "running before the crash", TimeSpan.FromSeconds(60));
             await first.KillAsync();
         }
 
         await using var second = new ServiceProcess(settings);
         await second.StartAsync();
-        var done = await Eventually.MatchesAsync(() => TaskAsync(second.Url, 1),
+        var done = await Eventually.MatchesAsync(() => ServiceHttp.TaskAsync(second.Url, 1),
             t => t?["state"]?.GetValue<string>() is "Succeeded" && t["history"]![0]!["sandboxDeleted"]!.GetValue<bool>(), "the run's true end after the restart", TimeSpan.FromSeconds(90));
 
         Assert.Single(done!["history"]!.AsArray());
