@@ -67,6 +67,13 @@ public sealed partial class LocalSandboxProvider : ISandboxProvider
         {
             ProcessGroup.KillGroup(process.Id);
             await process.WaitForExitAsync(CancellationToken.None);
+            // Processes inside bubblewrap die with their namespace a moment after the wrapper: wait for that too.
+            for (var round = 0; round < 100 && HostProcess.All().Any(p => p.Group == process.Id); round++)
+            {
+                ProcessGroup.KillGroup(process.Id);
+                await Task.Delay(TimeSpan.FromMilliseconds(20), CancellationToken.None);
+            }
+
             cancellationToken.ThrowIfCancellationRequested();
             timedOut = true;
             LogTimedOut(sandbox.Id, commandId, timeout);
