@@ -1,5 +1,4 @@
 using SandboxAgents.Tests.Durability;
-using SandboxAgents.Tests.EndToEnd;
 using SandboxAgents.Tests.Fakes;
 
 namespace SandboxAgents.Tests.Cluster;
@@ -10,44 +9,21 @@ namespace SandboxAgents.Tests.Cluster;
 /// </summary>
 public sealed class ClusterFailoverTests : IAsyncLifetime
 {
-    private const string Secret = "cluster-webhook-secret";
-    private readonly DirectoryInfo _root = Directory.CreateTempSubdirectory("sandbox-agents-cluster-");
-    private FakeGitHubServer _gitHub = null!;
-    private BareRepository _git = null!;
+    private ProcessWorld _world = null!;
 
-    public async Task InitializeAsync()
-    {
-        _gitHub = await FakeGitHubServer.StartAsync();
-        _git = BareRepository.Create(Path.Combine(_root.FullName, "git"), "octo", "widgets");
-    }
+    public async Task InitializeAsync() => _world = await ProcessWorld.CreateAsync();
 
-    public async Task DisposeAsync()
-    {
-        await _gitHub.DisposeAsync();
-        _root.Delete(recursive: true);
-    }
+    public async Task DisposeAsync() => await _world.DisposeAsync();
 
     private Dictionary<string, string> Settings(string role, string cluster)
     {
-        var agents = Path.Combine(AppContext.BaseDirectory, "EndToEnd", "Agents");
-        return new Dictionary<string, string>
-        {
-            ["Service:Role"] = role,
-            ["Storage:Provider"] = "redis",
-            ["Redis:ConnectionString"] = "127.0.0.1:6379",
-            ["Orleans:ClusterId"] = cluster,
-            ["Orleans:ServiceId"] = cluster,
-            ["GitHub:WebhookSecret"] = Secret,
-            ["GitHub:Token"] = FakeGitHubServer.Token,
-            ["GitHub:ApiUrl"] = _gitHub.BaseUrl.ToString(),
-            ["GitHub:GitUrl"] = new Uri(Path.Combine(_root.FullName, "git") + "/").AbsoluteUri,
-            ["Agent:Command"] = $"bash {Path.Combine(agents, "scripted-agent.sh")}",
-            ["Sandbox:Local:Root"] = Path.Combine(_root.FullName, "sandboxes"),
-            ["Sandbox:Local:ReadOnlyPaths:0"] = agents,
-            ["Storage:Path"] = Path.Combine(_root.FullName, "data"),
-            ["Runs:PollInterval"] = "00:00:00.200",
-            ["Runs:WatchdogPeriod"] = "00:00:02",
-        };
+        var settings = _world.Settings();
+        settings["Service:Role"] = role;
+        settings["Storage:Provider"] = "redis";
+        settings["Redis:ConnectionString"] = "127.0.0.1:6379";
+        settings["Orleans:ClusterId"] = cluster;
+        settings["Orleans:ServiceId"] = cluster;
+        return settings;
     }
 
     [Fact]
@@ -61,7 +37,7 @@ public sealed class ClusterFailoverTests : IAsyncLifetime
         await second.StartAsync();
         await gateway.StartAsync();
 
-        await ServiceHttp.SendLabeledAsync(gateway.Url, Secret, 1, "Survive a failover [slow-edit]");
+        await ServiceHttp.SendLabeledAsync(gateway.Url, ProcessWorld.Secret, 1, "Survive a failover [slow-edit]");
 
         var running = await Eventually.MatchesAsync(() => ServiceHttp.TaskAsync(gateway.Url, 1), t => t?["state"]?.GetValue<string>() == "Running", "running", TimeSpan.FromSeconds(60));
         var host = running!["host"]!.GetValue<string>();
@@ -73,8 +49,8 @@ public sealed class ClusterFailoverTests : IAsyncLifetime
             t => t?["state"]?.GetValue<string>() == "Succeeded" && t["history"]![0]!["sandboxDeleted"]!.GetValue<bool>(), "finished on the survivor", TimeSpan.FromSeconds(120));
 
         Assert.Contains($":{survivor.SiloPort}:", done!["host"]!.GetValue<string>(), StringComparison.Ordinal);
-        Assert.Single(_gitHub.PullRequestsFor("octo/widgets"));
-        Assert.Contains("Fixed slowly.", _git.Show(done["branch"]!.GetValue<string>(), "README.md"));
-        Assert.Empty(Directory.GetDirectories(Path.Combine(_root.FullName, "sandboxes")));
+        Assert.Single(_world.GitHub.PullRequestsFor("octo/widgets"));
+        Assert.Contains("Fixed slowly.", _world.Git.Show(done["branch"]!.GetValue<string>(), "README.md"));
+        Assert.Empty(Directory.GetDirectories(_world.SandboxRoot));
     }
 }

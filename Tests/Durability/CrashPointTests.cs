@@ -1,4 +1,3 @@
-using SandboxAgents.Tests.EndToEnd;
 using SandboxAgents.Tests.Fakes;
 using SandboxAgents.Tests.Fakes.Daytona;
 
@@ -11,24 +10,19 @@ namespace SandboxAgents.Tests.Durability;
 /// </summary>
 public sealed class CrashPointTests : IAsyncLifetime
 {
-    private const string Secret = "crash-webhook-secret";
-    private readonly DirectoryInfo _root = Directory.CreateTempSubdirectory("sandbox-agents-crash-");
-    private FakeGitHubServer _gitHub = null!;
+    private ProcessWorld _world = null!;
     private FakeDaytonaServer _daytona = null!;
-    private BareRepository _git = null!;
 
     public async Task InitializeAsync()
     {
-        _gitHub = await FakeGitHubServer.StartAsync();
+        _world = await ProcessWorld.CreateAsync();
         _daytona = await FakeDaytonaServer.StartAsync();
-        _git = BareRepository.Create(Path.Combine(_root.FullName, "git"), "octo", "widgets");
     }
 
     public async Task DisposeAsync()
     {
         await _daytona.DisposeAsync();
-        await _gitHub.DisposeAsync();
-        _root.Delete(recursive: true);
+        await _world.DisposeAsync();
     }
 
     public static TheoryData<string> Points =>
@@ -52,22 +46,15 @@ public sealed class CrashPointTests : IAsyncLifetime
         _ => false,
     };
 
-    private Dictionary<string, string> Settings() => new()
+    private Dictionary<string, string> Settings()
     {
-        [Hosting.SandboxProviderExtensions.DaytonaFlag] = "true",
-        ["Daytona:ApiUrl"] = _daytona.ApiUrl.ToString(),
-        ["Daytona:ApiKey"] = FakeDaytonaServer.ApiKey,
-        ["Daytona:StartPollInterval"] = "00:00:00.010",
-        ["GitHub:WebhookSecret"] = Secret,
-        ["GitHub:Token"] = FakeGitHubServer.Token,
-        ["GitHub:ApiUrl"] = _gitHub.BaseUrl.ToString(),
-        ["GitHub:GitUrl"] = new Uri(Path.Combine(_root.FullName, "git") + "/").AbsoluteUri,
-        ["Agent:Command"] = $"bash {Path.Combine(AppContext.BaseDirectory, "EndToEnd", "Agents", "scripted-agent.sh")}",
-        ["Storage:Path"] = Path.Combine(_root.FullName, "data"),
-        ["Runs:PollInterval"] = "00:00:00.200",
-        ["Runs:WatchdogPeriod"] = "00:00:02",
-        ["Orleans:ClusterId"] = "crash-" + Guid.NewGuid().ToString("N")[..8],
-    };
+        var settings = _world.Settings();
+        settings[Hosting.SandboxProviderExtensions.DaytonaFlag] = "true";
+        settings["Daytona:ApiUrl"] = _daytona.ApiUrl.ToString();
+        settings["Daytona:ApiKey"] = FakeDaytonaServer.ApiKey;
+        settings["Daytona:StartPollInterval"] = "00:00:00.010";
+        return settings;
+    }
 
     [Theory]
     [MemberData(nameof(Points))]
@@ -82,18 +69,18 @@ public sealed class CrashPointTests : IAsyncLifetime
         }
 
         _daytona.BeforeHandling = r => KillAtAsync(r.Method, r.PathAndQuery);
-        _gitHub.BeforeHandling = r => KillAtAsync(r.Method, r.PathAndQuery);
+        _world.GitHub.BeforeHandling = r => KillAtAsync(r.Method, r.PathAndQuery);
         try
         {
             await first.StartAsync();
-            await ServiceHttp.SendLabeledAsync(first.Url, Secret, 1, "Crash me [slow-edit]");
+            await ServiceHttp.SendLabeledAsync(first.Url, ProcessWorld.Secret, 1, "Crash me [slow-edit]");
             await Eventually.TrueAsync(() => Volatile.Read(ref killed) == 1, $"the service killed {point}", TimeSpan.FromSeconds(60));
         }
         finally
         {
             await first.DisposeAsync();
             _daytona.BeforeHandling = null;
-            _gitHub.BeforeHandling = null;
+            _world.GitHub.BeforeHandling = null;
         }
 
         await using var second = new ServiceProcess(settings);
@@ -102,9 +89,9 @@ public sealed class CrashPointTests : IAsyncLifetime
             t => t?["state"]?.GetValue<string>() == "Succeeded" && t["history"]![0]!["sandboxDeleted"]!.GetValue<bool>(), $"the true end after a crash {point}", TimeSpan.FromSeconds(90));
 
         Assert.Single(done!["history"]!.AsArray());
-        Assert.Single(_gitHub.PullRequestsFor("octo/widgets"));
-        Assert.Single(_gitHub.CommentsOn("octo/widgets", 1));
-        Assert.Contains("Fixed slowly.", _git.Show(done["branch"]!.GetValue<string>(), "README.md"));
+        Assert.Single(_world.GitHub.PullRequestsFor("octo/widgets"));
+        Assert.Single(_world.GitHub.CommentsOn("octo/widgets", 1));
+        Assert.Contains("Fixed slowly.", _world.Git.Show(done["branch"]!.GetValue<string>(), "README.md"));
         await Eventually.TrueAsync(() => _daytona.LiveSandboxes.Count == 0, "no sandbox left");
     }
 

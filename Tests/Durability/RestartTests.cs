@@ -1,4 +1,3 @@
-using SandboxAgents.Tests.EndToEnd;
 using SandboxAgents.Tests.Fakes;
 
 namespace SandboxAgents.Tests.Durability;
@@ -10,50 +9,20 @@ namespace SandboxAgents.Tests.Durability;
 /// </summary>
 public sealed class RestartTests : IAsyncLifetime
 {
-    private const string Secret = "restart-webhook-secret";
-    private readonly DirectoryInfo _root = Directory.CreateTempSubdirectory("sandbox-agents-restart-");
-    private FakeGitHubServer _gitHub = null!;
-    private BareRepository _git = null!;
+    private ProcessWorld _world = null!;
 
-    public async Task InitializeAsync()
-    {
-        _gitHub = await FakeGitHubServer.StartAsync();
-        _git = BareRepository.Create(Path.Combine(_root.FullName, "git"), "octo", "widgets");
-    }
+    public async Task InitializeAsync() => _world = await ProcessWorld.CreateAsync();
 
-    public async Task DisposeAsync()
-    {
-        await _gitHub.DisposeAsync();
-        _root.Delete(recursive: true);
-    }
-
-    private Dictionary<string, string> Settings()
-    {
-        var agents = Path.Combine(AppContext.BaseDirectory, "EndToEnd", "Agents");
-        return new Dictionary<string, string>
-        {
-            ["GitHub:WebhookSecret"] = Secret,
-            ["GitHub:Token"] = FakeGitHubServer.Token,
-            ["GitHub:ApiUrl"] = _gitHub.BaseUrl.ToString(),
-            ["GitHub:GitUrl"] = new Uri(Path.Combine(_root.FullName, "git") + "/").AbsoluteUri,
-            ["Agent:Command"] = $"bash {Path.Combine(agents, "scripted-agent.sh")}",
-            ["Sandbox:Local:Root"] = Path.Combine(_root.FullName, "sandboxes"),
-            ["Sandbox:Local:ReadOnlyPaths:0"] = agents,
-            ["Storage:Path"] = Path.Combine(_root.FullName, "data"),
-            ["Runs:PollInterval"] = "00:00:00.200",
-            ["Runs:WatchdogPeriod"] = "00:00:02",
-            ["Orleans:ClusterId"] = "restart-" + Guid.NewGuid().ToString("N")[..8],
-        };
-    }
+    public async Task DisposeAsync() => await _world.DisposeAsync();
 
     [Fact]
     public async Task KilledWhileRunning_RestartedOnTheSameData_FinishesTheRunOnce()
     {
-        var settings = Settings();
+        var settings = _world.Settings();
         await using (var first = new ServiceProcess(settings))
         {
             await first.StartAsync();
-            await ServiceHttp.SendLabeledAsync(first.Url, Secret, 1, "Survive a crash [slow-edit]");
+            await ServiceHttp.SendLabeledAsync(first.Url, ProcessWorld.Secret, 1, "Survive a crash [slow-edit]");
             await Eventually.MatchesAsync(() => ServiceHttp.TaskAsync(first.Url, 1), t => t?["state"]?.GetValue<string>() == "Running", "running before the crash", TimeSpan.FromSeconds(60));
             await first.KillAsync();
         }
@@ -64,9 +33,9 @@ public sealed class RestartTests : IAsyncLifetime
             t => t?["state"]?.GetValue<string>() is "Succeeded" && t["history"]![0]!["sandboxDeleted"]!.GetValue<bool>(), "the run's true end after the restart", TimeSpan.FromSeconds(90));
 
         Assert.Single(done!["history"]!.AsArray());
-        Assert.Single(_gitHub.PullRequestsFor("octo/widgets"));
-        Assert.Single(_gitHub.CommentsOn("octo/widgets", 1));
-        Assert.Contains("Fixed slowly.", _git.Show(done["branch"]!.GetValue<string>(), "README.md"));
-        Assert.Empty(Directory.GetDirectories(Path.Combine(_root.FullName, "sandboxes")));
+        Assert.Single(_world.GitHub.PullRequestsFor("octo/widgets"));
+        Assert.Single(_world.GitHub.CommentsOn("octo/widgets", 1));
+        Assert.Contains("Fixed slowly.", _world.Git.Show(done["branch"]!.GetValue<string>(), "README.md"));
+        Assert.Empty(Directory.GetDirectories(_world.SandboxRoot));
     }
 }
