@@ -49,6 +49,9 @@ public sealed class RunRecord
     [Id(32)] public int? QueuePosition { get; set; }
     [Id(33)] public bool HoldsSlot { get; set; }
 
+    /// <summary>Hosts the sandbox's egress proxy refused to connect to, in the order first seen (agent-chosen text: untrusted).</summary>
+    [Id(34)] public List<string> BlockedHosts { get; set; } = [];
+
     public DateTimeOffset CreatedAt => Transitions[0].At;
 
     public DateTimeOffset? StartedAt => Transitions.FirstOrDefault(t => t.State == RunState.Provisioning)?.At;
