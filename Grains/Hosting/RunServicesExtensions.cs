@@ -1,6 +1,8 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orleans.Runtime;
+using SandboxAgents.Git;
 using SandboxAgents.GitHub;
 using SandboxAgents.Reaper;
 using SandboxAgents.Registry;
@@ -35,7 +37,9 @@ public static class RunServicesExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddKeyedSingleton<TimeProvider>(RunClock.Key, (provider, _) => provider.GetRequiredService<TimeProvider>());
         services.TryAddSingleton<IGitHubIssues, OctokitGitHubIssues>();
+        services.TryAddSingleton<IGitHubCredentials, PersonalAccessToken>();
         services.AddSandboxProviders();
+        services.AddRepositoryMirror();
 
         services.AddSingleton<PermissionChecker>();
         services.AddSingleton<SecretRedactor>();
@@ -46,6 +50,21 @@ public static class RunServicesExtensions
 
         services.AddHostedService<SandboxProviderCheck>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, ReaperStartup>();
+        return services;
+    }
+
+    /// <summary>The service's own git: one bare mirror per repository under <c>{Storage:Path}/mirrors</c> unless <c>Git:MirrorPath</c> says otherwise.</summary>
+    private static IServiceCollection AddRepositoryMirror(this IServiceCollection services)
+    {
+        services.AddOptions<GitOptions>().BindConfiguration(GitOptions.SectionName)
+            .PostConfigure<IConfiguration>((git, configuration) =>
+                git.MirrorPath = Path.GetFullPath(string.IsNullOrWhiteSpace(git.MirrorPath)
+                    ? Path.Combine(configuration["Storage:Path"] is { Length: > 0 } data ? data : "data", "mirrors")
+                    : git.MirrorPath))
+            .Validate(g => g.MaxChangesBytes > 0, "Git:MaxChangesBytes must be positive.")
+            .ValidateOnStart();
+        services.TryAddSingleton<GitRemotes>();
+        services.TryAddSingleton<IRepositoryMirror, RepositoryMirror>();
         return services;
     }
 }

@@ -2,7 +2,6 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
-using SandboxAgents.GitHub;
 using SandboxAgents.Sandboxes;
 using SandboxAgents.Sandboxes.Daytona;
 using SandboxAgents.Sandboxes.Local;
@@ -28,8 +27,7 @@ public static class SandboxProviderExtensions
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<SandboxOptions>, SandboxOptionsValidator>();
 
-        services.AddOptions<LocalSandboxOptions>().BindConfiguration(LocalSandboxOptions.SectionName)
-            .PostConfigure<IOptions<GitHubOptions>>((local, gitHub) => BindGitMirror(local, gitHub.Value));
+        services.AddOptions<LocalSandboxOptions>().BindConfiguration(LocalSandboxOptions.SectionName);
         services.AddOptions<DaytonaOptions>().BindConfiguration(DaytonaOptions.SectionName);
         services.AddHttpClient(DaytonaHttp.ClientName, (provider, http) =>
             {
@@ -50,13 +48,5 @@ public static class SandboxProviderExtensions
                 ? provider.GetRequiredService<DaytonaSandboxProvider>()
                 : provider.GetRequiredService<LocalSandboxProvider>());
         return services;
-    }
-
-    /// <summary>A <c>file://</c> git location (a local mirror, or tests) must be reachable from inside isolated sandboxes.</summary>
-    private static void BindGitMirror(LocalSandboxOptions local, GitHubOptions gitHub)
-    {
-        if (!Uri.TryCreate(gitHub.GitUrl, UriKind.Absolute, out var url) || !url.IsFile) return;
-        var path = Path.GetFullPath(url.LocalPath);
-        if (!local.ReadWritePaths.Contains(path)) local.ReadWritePaths.Add(path);
     }
 }

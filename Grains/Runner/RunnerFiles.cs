@@ -6,7 +6,8 @@ public static class RunnerFiles
     public const string Directory = ".agent-run";
     public const string Script = Directory + "/run.sh";
     public const string Task = Directory + "/task.md";
-    public const string GitToken = Directory + "/git-token";
+    public const string BaseBundle = Directory + "/base.bundle";
+    public const string ChangesBundle = Directory + "/changes.bundle";
     public const string Result = Directory + "/result.json";
     public const string AgentOutput = Directory + "/agent-output.log";
     public const string Checkout = "repo";
@@ -15,8 +16,9 @@ public static class RunnerFiles
 /// <summary>The runner's environment variables; it sets <see cref="AgentTaskFile"/> for the agent. Kept in step with run.sh.</summary>
 public static class RunnerEnvironment
 {
-    public const string RepoUrl = "RUN_REPO_URL";
     public const string Branch = "RUN_BRANCH";
+    public const string BaseBranch = "RUN_BASE_BRANCH";
+    public const string BaseCommit = "RUN_BASE_COMMIT";
     public const string IssueNumber = "RUN_ISSUE_NUMBER";
     public const string CommitMessage = "RUN_COMMIT_MESSAGE";
     public const string AuthorName = "GIT_AUTHOR_NAME";

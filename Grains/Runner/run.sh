@@ -1,21 +1,24 @@
 #!/usr/bin/env bash
-# The runner: uploaded into a sandbox with the task and started in the background by the service, with the sandbox's
-# working directory ($SANDBOX_DIR below) as its cwd. It needs bash, git, coreutils, grep, awk and base64; nothing else.
+# The runner: uploaded into a sandbox with the task and a bundle of the repository, and started in the background by
+# the service, with the sandbox's working directory ($SANDBOX_DIR below) as its cwd. It needs bash, git, coreutils,
+# grep and awk; nothing else. It never talks to a git remote and never holds a credential: the service pushes.
 #
 # Contract (kept in step with RunnerFiles and RunnerEnvironment in this folder):
 #   Environment
-#     RUN_REPO_URL          clone URL, e.g. https://github.com/o/r.git or file:///srv/git/o/r.git
-#     RUN_BRANCH            branch to create and push, e.g. agent/issue-12-ab12cd34
+#     RUN_BRANCH            branch to create, e.g. agent/issue-12-ab12cd34
+#     RUN_BASE_BRANCH       the repository's default branch, e.g. main
+#     RUN_BASE_COMMIT       the commit the run starts from; the base bundle holds it
 #     RUN_ISSUE_NUMBER      the issue's number
 #     AGENT_COMMAND         command line run with `bash -c` in the checkout; it gets AGENT_TASK_FILE (absolute path of
-#                           the task) and inherits every other variable the service passed (e.g. ANTHROPIC_API_KEY)
+#                           the task) and inherits every other variable the service passed
 #     RUN_COMMIT_MESSAGE    optional; default "Agent changes for issue #N"
 #     GIT_AUTHOR_NAME/EMAIL optional; default sandbox-agent / sandbox-agent@users.noreply.github.com; also the committer
 #   Files, relative to $SANDBOX_DIR
 #     .agent-run/task.md           in: the task
-#     .agent-run/git-token         in, optional: read into memory and deleted before anything else happens
+#     .agent-run/base.bundle       in: a git bundle with one ref at RUN_BASE_COMMIT; deleted once cloned
 #     repo/                        out: the checkout the agent works in
 #     .agent-run/agent-output.log  out: the agent's stdout and stderr (also copied to the runner's stdout)
+#     .agent-run/changes.bundle    out, when there are commits: refs/heads/$RUN_BRANCH, from RUN_BASE_COMMIT
 #     .agent-run/result.json       out, always, written atomically (tmp + mv), one line:
 #       {"outcome":"committed"|"no_changes"|"error","branch":"...","baseBranch":"main"|null,"commit":"<sha>"|null,
 #        "commits":N,"agentExitCode":N|null,"error":"<step>: <reason>"|null,"agentResult":{...}|null}
@@ -23,10 +26,8 @@
 #       Claude Code CLI's final message). The agent's exit code never makes the outcome "error": the service judges it.
 #   Exit code: 0 when result.json was written, non-zero only when even that failed.
 #
-# The token reaches git only through GIT_CONFIG_* variables (http.extraHeader) exported inside the subshell that runs
-# clone or push: never a URL, never .git/config, never printed, never the agent's environment. The push runs from a
-# fresh repository of the runner's, so hooks, URL rewrites or remotes the agent may have configured in the checkout
-# never see the token.
+# Everything here runs inside the sandbox, where the agent may have left processes, git configuration, hooks or
+# filters behind: nothing of the service is here for them to take. The service checks the bundle it takes back out.
 set -Eeuo pipefail
 
 # Prints the last line of a log that is one JSON object whose top-level "type" is "result". It checks the JSON
@@ -97,8 +98,6 @@ json_string() {
 
 json_or_null() { if [[ -n $1 ]]; then json_string "$1"; else printf 'null'; fi; }
 
-redact() { local s=$1; if [[ -n $token ]]; then s=${s//"$token"/[redacted]}; s=${s//"$auth_header"/[redacted]}; fi; printf '%s' "$s"; }
-
 write_result() {
   local tmp="$run_dir/result.json.tmp"
   [[ $commits =~ ^[0-9]+$ ]] || commits=0
@@ -107,7 +106,7 @@ write_result() {
   mkdir -p "$run_dir" &&
     printf '{"outcome":%s,"branch":%s,"baseBranch":%s,"commit":%s,"commits":%d,"agentExitCode":%s,"error":%s,"agentResult":%s}\n' \
       "$(json_string "$outcome")" "$(json_or_null "$branch")" "$(json_or_null "$base_branch")" \
-      "$(json_or_null "$commit")" "$commits" "${agent_exit:-null}" "$(json_or_null "$(redact "$error")")" \
+      "$(json_or_null "$commit")" "$commits" "${agent_exit:-null}" "$(json_or_null "$error")" \
       "${agent_result:-null}" >"$tmp" &&
     mv -f "$tmp" "$run_dir/result.json"
 }
@@ -115,13 +114,12 @@ write_result() {
 on_exit() {
   trap - EXIT ERR
   set +e
-  [[ -n $stage ]] && rm -rf "$stage"
   if write_result; then echo "runner: finished ($outcome)"; exit 0; fi
   echo "runner: could not write $run_dir/result.json" >&2
   exit 1
 }
 
-fail() { outcome="error"; error=$1; echo "runner: $(redact "$1")" >&2; exit 1; }
+fail() { outcome="error"; error=$1; echo "runner: $1" >&2; exit 1; }
 
 # The line of git's output that says what went wrong (its first fatal or error line, else its last line).
 reason() {
@@ -137,44 +135,34 @@ reason() {
 # git for the runner's own commands in the checkout: hooks or signing the agent may have set up do not run.
 git_local() { git -c core.hooksPath=/dev/null -c core.fsmonitor=false -c commit.gpgsign=false "$@"; }
 
-# git that talks to the remote: the only place the token leaves this shell, as an environment variable of this subshell.
-git_remote() (
-  unset "${!GIT_TRACE@}" GIT_CURL_VERBOSE
-  if [[ -n $token ]]; then
-    export GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=http.extraHeader GIT_CONFIG_VALUE_0="$auth_header"
-  fi
-  git -c core.hooksPath=/dev/null "$@"
-)
-
 main() {
-  token=""
-  if [[ -e $run_dir/git-token ]]; then
-    token=$(<"$run_dir/git-token") || fail "token: could not read the token file"
-    rm -f "$run_dir/git-token" || fail "token: could not delete the token file"
-    token=${token//[[:space:]]/}
-  fi
-  auth_header=""
-  [[ -z $token ]] || auth_header="Authorization: Basic $(printf 'x-access-token:%s' "$token" | base64 | tr -d '\n')"
-
   export GIT_TERMINAL_PROMPT=0
   export GIT_AUTHOR_NAME=${GIT_AUTHOR_NAME:-sandbox-agent}
   export GIT_AUTHOR_EMAIL=${GIT_AUTHOR_EMAIL:-sandbox-agent@users.noreply.github.com}
   export GIT_COMMITTER_NAME=$GIT_AUTHOR_NAME GIT_COMMITTER_EMAIL=$GIT_AUTHOR_EMAIL
-  [[ -n ${RUN_REPO_URL:-} ]] || fail "setup: RUN_REPO_URL is not set"
   [[ -n $branch ]] || fail "setup: RUN_BRANCH is not set"
   git check-ref-format --branch "$branch" >/dev/null 2>&1 || fail "setup: '$branch' is not a valid branch name"
+  [[ -n $base_branch ]] || fail "setup: RUN_BASE_BRANCH is not set"
+  git check-ref-format --branch "$base_branch" >/dev/null 2>&1 || fail "setup: '$base_branch' is not a valid branch name"
+  [[ ${RUN_BASE_COMMIT:-} =~ ^[0-9a-f]{40}([0-9a-f]{24})?$ ]] || fail "setup: RUN_BASE_COMMIT is not a commit id"
   [[ -n ${AGENT_COMMAND:-} ]] || fail "setup: AGENT_COMMAND is not set"
   [[ -f $run_dir/task.md ]] || fail "setup: $run_dir/task.md is missing"
+  [[ -f $bundle ]] || fail "setup: $bundle is missing"
   [[ ! -e $checkout ]] || fail "setup: $checkout already exists"
 
-  local out
-  echo "runner: cloning"
-  out=$(git_remote clone --quiet "$RUN_REPO_URL" "$checkout" 2>&1) || fail "clone: $(reason "$out")"
+  local out bundle_ref
+  echo "runner: unpacking the repository"
+  out=$(git bundle list-heads "$bundle" 2>&1) || fail "clone: $(reason "$out")"
+  bundle_ref=${out%%$'\n'*}; bundle_ref=${bundle_ref#* }
+  out=$(git init --quiet --initial-branch="$base_branch" "$checkout" 2>&1 &&
+    cd "$checkout" &&
+    git_local fetch --quiet --no-tags --update-head-ok "$bundle" "+$bundle_ref:refs/heads/$base_branch" 2>&1) || fail "clone: $(reason "$out")"
+  rm -f "$bundle"
   cd "$checkout"
-  base_branch=$(git symbolic-ref --quiet --short HEAD) || fail "clone: the repository has no default branch"
   local base_commit
-  base_commit=$(git rev-parse --quiet --verify 'HEAD^{commit}') || fail "clone: the repository has no commits"
-  out=$(git_local checkout --quiet -b "$branch" 2>&1) || fail "branch: $(reason "$out")"
+  base_commit=$(git rev-parse --quiet --verify "refs/heads/$base_branch^{commit}") || fail "clone: the bundle has no commits"
+  [[ $base_commit == "$RUN_BASE_COMMIT" ]] || fail "clone: the bundle holds $base_commit, not the base commit $RUN_BASE_COMMIT"
+  out=$(git_local checkout --quiet -b "$branch" "$base_commit" 2>&1) || fail "branch: $(reason "$out")"
 
   echo "runner: running the agent on $branch (base $base_branch)"
   local agent_log="$run_dir/agent-output.log" statuses
@@ -196,6 +184,7 @@ main() {
       fail "commit: $(reason "$out")"
   fi
   commit=$(git rev-parse --quiet --verify 'HEAD^{commit}') || fail "commit: HEAD is not a commit"
+  git merge-base --is-ancestor "$base_commit" "$commit" 2>/dev/null || fail "commit: HEAD does not descend from the base commit"
   commits=$(git rev-list --count "$base_commit..$commit") || fail "commit: could not count the commits"
   if ((commits == 0)); then
     commit=""
@@ -204,23 +193,20 @@ main() {
     return
   fi
 
-  # Push from a fresh repository of the runner's own: the checkout's config and hooks are the agent's to write.
-  stage=$(mktemp -d "$run_dir/push.XXXXXX") || fail "push: could not create a staging repository"
-  out=$(git init --quiet --bare --template= "$stage" 2>&1 &&
-    git --git-dir="$stage" fetch --quiet --no-tags "$checkout" "+$commit:refs/heads/$branch" 2>&1) ||
-    fail "push: could not stage the commits: $(reason "$out")"
-  out=$(git_remote --git-dir="$stage" push --quiet --no-verify "$RUN_REPO_URL" "refs/heads/$branch:refs/heads/$branch" 2>&1) ||
-    fail "push: $(reason "$out")"
+  # The service takes this bundle out, checks it, and pushes; the runner only packs the branch.
+  out=$(git_local update-ref "refs/heads/$branch" "$commit" 2>&1 &&
+    git_local bundle create --quiet "$run_dir/changes.bundle" "refs/heads/$branch" "^$base_commit" 2>&1) ||
+    fail "bundle: $(reason "$out")"
   outcome="committed"
   local noun=commits; ((commits > 1)) || noun=commit
-  echo "runner: pushed $commits $noun to $branch"
+  echo "runner: packed $commits $noun on $branch"
 }
 
 sandbox=$PWD
 run_dir="$sandbox/.agent-run"
 checkout="$sandbox/repo"
-token="" auth_header="" stage=""
-branch=${RUN_BRANCH:-} base_branch="" commit="" commits=0 agent_exit="" agent_result=""
+bundle="$run_dir/base.bundle"
+branch=${RUN_BRANCH:-} base_branch=${RUN_BASE_BRANCH:-} commit="" commits=0 agent_exit="" agent_result=""
 outcome="error" error="the runner stopped unexpectedly"
 trap on_exit EXIT
 trap 'error="the runner stopped unexpectedly at line $LINENO"' ERR

@@ -1,7 +1,9 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using SandboxAgents.Git;
 using SandboxAgents.GitHub;
 using SandboxAgents.Registry;
+using SandboxAgents.Runner;
 using SandboxAgents.Sandboxes;
 
 namespace SandboxAgents.Runs;
@@ -12,6 +14,7 @@ namespace SandboxAgents.Runs;
 /// </summary>
 public sealed partial class RunDriver(
     ISandboxProvider sandboxes,
+    IRepositoryMirror mirror,
     RunnerLauncher launcher,
     IGitHubIssues gitHub,
     StatusCommentPublisher comments,
@@ -19,6 +22,7 @@ public sealed partial class RunDriver(
     IGrainFactory grains,
     SecretRedactor redactor,
     IOptions<AgentOptions> agent,
+    IOptions<GitOptions> git,
     IOptions<RunOptions> options)
 {
     public async Task AdvanceAsync(RunContext context, CancellationToken cancellationToken)
@@ -62,6 +66,10 @@ public sealed partial class RunDriver(
             run.Deadline = null;
             run.RetryAt = context.Now + options.Value.CapacityRetryInterval;
             await context.TransitionAsync(run, RunState.Queued, $"Waiting for sandbox capacity: {redactor.Redact(ex.Message)}");
+        }
+        catch (GitException ex) when (ex.IsPermanent)
+        {
+            await context.FinishAsync(run, RunState.Failed, redactor.Redact(ex.Message));
         }
         catch (SandboxFailedException ex)
         {
@@ -110,6 +118,13 @@ public sealed partial class RunDriver(
 
     private async Task ProvisionAsync(RunContext context, RunRecord run, CancellationToken cancellationToken)
     {
+        if (run.BaseCommit is null)
+        {
+            var start = await mirror.PrepareAsync(context.Issue, run.RunId, cancellationToken);
+            (run.BaseBranch, run.BaseCommit) = (start.Branch, start.Commit);
+            await context.SaveAsync();
+        }
+
         if (run.SandboxId is null)
         {
             var sandbox = await sandboxes.CreateAsync(launcher.SpecFor(context.Issue, run), cancellationToken);
@@ -154,18 +169,30 @@ public sealed partial class RunDriver(
             return;
         }
 
-        run.CommitSha = result.Commit;
-        run.BaseBranch = result.BaseBranch;
         run.CostUsd = result.AgentResult?.TotalCostUsd;
         run.Turns = result.AgentResult?.NumTurns;
         run.AgentSummary = result.AgentResult?.Result is { } said ? redactor.Redact(said) : null;
 
         var verdict = OutcomeJudge.Judge(result);
+        if (verdict.State == RunState.Succeeded && run.CommitSha is null)
+        {
+            var published = await PublishChangesAsync(context, run, cancellationToken);
+            if (published.HasChanges)
+            {
+                run.CommitSha = published.Commit;
+                await context.SaveAsync();
+            }
+            else
+            {
+                verdict = new Verdict(RunState.NoChanges, "The agent's commits add up to no change.");
+            }
+        }
+
         if (verdict.State == RunState.Succeeded)
         {
             var pullRequest = await gitHub.FindOpenPullRequestAsync(context.Issue, run.Branch, cancellationToken)
                 ?? await gitHub.CreatePullRequestAsync(context.Issue, new NewPullRequestSpec(
-                    PullRequestText.Title(context.Issue, run), run.Branch, result.BaseBranch ?? "main",
+                    PullRequestText.Title(context.Issue, run), run.Branch, run.BaseBranch ?? "main",
                     PullRequestText.Body(context.Issue, run, context.Now), options.Value.DraftPullRequests), cancellationToken);
             run.PullRequestUrl = pullRequest.Url;
             run.PullRequestNumber = pullRequest.Number;
@@ -173,6 +200,31 @@ public sealed partial class RunDriver(
 
         if (verdict.State == RunState.Failed) run.Error = redactor.Redact(verdict.Reason!);
         await context.TransitionAsync(run, verdict.State, verdict.Reason is null ? null : redactor.Redact(verdict.Reason));
+    }
+
+    /// <summary>
+    /// Takes the runner's bundle of commits out of the sandbox and has the mirror check it and push the run's branch.
+    /// The commit's date is the moment the run began publishing, so a repeat after a crash pushes the same commit.
+    /// </summary>
+    private async Task<PublishedChange> PublishChangesAsync(RunContext context, RunRecord run, CancellationToken cancellationToken)
+    {
+        using var bundle = mirror.CreateScratchFile();
+        bool found;
+        try
+        {
+            await using var copy = bundle.OpenWrite();
+            found = await sandboxes.DownloadAsync(run.SandboxId!, RunnerFiles.ChangesBundle, copy, git.Value.MaxChangesBytes, cancellationToken);
+        }
+        catch (SandboxFileTooLargeException)
+        {
+            throw new GitException(
+                $"The agent's changes were refused: they are larger than the {git.Value.MaxChangesBytes / (1024 * 1024)} MB allowed (Git:MaxChangesBytes).", permanent: true);
+        }
+
+        if (!found) throw new GitException("The runner reported commits but left no bundle of them.", permanent: true);
+        var publishing = run.Transitions.Last(t => t.State == RunState.Publishing).At;
+        var message = $"Agent changes for issue #{context.Issue.Number.ToString(System.Globalization.CultureInfo.InvariantCulture)}\n\nRun {run.RunId}.";
+        return await mirror.PublishAsync(context.Issue, new ChangeRequest(run.RunId, run.Branch, run.BaseCommit!, message, publishing), bundle, cancellationToken);
     }
 
     private async Task CleanUpAsync(RunContext context, RunRecord run, CancellationToken cancellationToken)
@@ -187,6 +239,7 @@ public sealed partial class RunDriver(
             run.SandboxDeleted = true;
             await context.SaveAsync();
             LogSandboxDeleted(context.Logger, context.Issue, run.RunId, run.SandboxId ?? run.SandboxName);
+            await mirror.ForgetRunAsync(context.Issue, run.RunId, cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

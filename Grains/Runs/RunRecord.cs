@@ -52,6 +52,9 @@ public sealed class RunRecord
     /// <summary>Hosts the sandbox's egress proxy refused to connect to, in the order first seen (agent-chosen text: untrusted).</summary>
     [Id(34)] public List<string> BlockedHosts { get; set; } = [];
 
+    /// <summary>The commit the run starts from (the head of <see cref="BaseBranch"/> when it was prepared).</summary>
+    [Id(35)] public string? BaseCommit { get; set; }
+
     public DateTimeOffset CreatedAt => Transitions[0].At;
 
     public DateTimeOffset? StartedAt => Transitions.FirstOrDefault(t => t.State == RunState.Provisioning)?.At;

@@ -1,18 +1,19 @@
+using System.Globalization;
 using System.Text;
 using Microsoft.Extensions.Options;
-using SandboxAgents.GitHub;
+using SandboxAgents.Git;
 using SandboxAgents.Runner;
 using SandboxAgents.Sandboxes;
 
 namespace SandboxAgents.Runs;
 
 /// <summary>
-/// Prepares a run's sandbox and starts the runner script in it. The git token travels as a file the runner reads and
-/// deletes before the agent starts, so it is never in the agent's environment, a URL, or the grain's state.
+/// Prepares a run's sandbox and starts the runner script in it: the script, the task and a bundle of the run's base
+/// commit go in; no credential does. The runner never talks to a remote: the service publishes what it hands back.
 /// </summary>
 public sealed class RunnerLauncher(
     ISandboxProvider sandboxes,
-    IOptions<GitHubOptions> gitHub,
+    IRepositoryMirror mirror,
     IOptions<AgentOptions> agent,
     IOptions<RunOptions> runs)
 {
@@ -20,9 +21,10 @@ public sealed class RunnerLauncher(
     {
         var environment = new Dictionary<string, string>(agent.Value.Environment, StringComparer.Ordinal)
         {
-            [RunnerEnvironment.RepoUrl] = gitHub.Value.CloneUrl(issue).ToString(),
             [RunnerEnvironment.Branch] = run.Branch,
-            [RunnerEnvironment.IssueNumber] = issue.Number.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            [RunnerEnvironment.BaseBranch] = run.BaseBranch ?? throw new InvalidOperationException($"Run {run.RunId} has no base yet."),
+            [RunnerEnvironment.BaseCommit] = run.BaseCommit ?? throw new InvalidOperationException($"Run {run.RunId} has no base yet."),
+            [RunnerEnvironment.IssueNumber] = issue.Number.ToString(CultureInfo.InvariantCulture),
             [RunnerEnvironment.AgentCommand] = agent.Value.Command,
         };
         return new SandboxSpec(run.SandboxName, SandboxLabels.For(runs.Value.InstanceId, issue, run.RunId), environment);
@@ -33,8 +35,13 @@ public sealed class RunnerLauncher(
         var task = TaskDocument.Compose(issue, run.Issue, run.Instructions);
         await sandboxes.UploadAsync(sandboxId, RunnerFiles.Script, RunnerScript.Content, cancellationToken);
         await sandboxes.UploadAsync(sandboxId, RunnerFiles.Task, Encoding.UTF8.GetBytes(task), cancellationToken);
-        if (TokenForGit() is { } token)
-            await sandboxes.UploadAsync(sandboxId, RunnerFiles.GitToken, Encoding.UTF8.GetBytes(token), cancellationToken);
+        using (var bundle = mirror.CreateScratchFile())
+        {
+            await mirror.WriteBaseBundleAsync(issue, run.RunId, bundle, cancellationToken);
+            await using var content = bundle.OpenRead();
+            await sandboxes.UploadAsync(sandboxId, RunnerFiles.BaseBundle, content, cancellationToken);
+        }
+
         return await sandboxes.StartCommandAsync(sandboxId, $"bash {RunnerFiles.Script}", cancellationToken);
     }
 
@@ -43,10 +50,4 @@ public sealed class RunnerLauncher(
         var bytes = await sandboxes.DownloadAsync(sandboxId, RunnerFiles.Result, cancellationToken);
         return bytes is not null && RunnerResult.TryParse(bytes, out var result, out _) ? result : null;
     }
-
-    /// <summary>Only a remote over HTTP(S) needs credentials; a <c>file://</c> mirror must not receive them.</summary>
-    private string? TokenForGit() =>
-        string.IsNullOrEmpty(gitHub.Value.Token) || gitHub.Value.GitUrl.StartsWith("file:", StringComparison.OrdinalIgnoreCase)
-            ? null
-            : gitHub.Value.Token;
 }

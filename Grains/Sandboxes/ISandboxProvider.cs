@@ -19,10 +19,14 @@ public interface ISandboxProvider
     /// <summary>Whether a started command still runs, how it ended, and the last lines it printed.</summary>
     Task<CommandStatus> GetCommandAsync(string sandboxId, string commandId, int tailLines, CancellationToken cancellationToken);
 
-    Task UploadAsync(string sandboxId, string path, ReadOnlyMemory<byte> content, CancellationToken cancellationToken);
+    /// <summary>Writes the file (making its folders), replacing one that is there.</summary>
+    Task UploadAsync(string sandboxId, string path, Stream content, CancellationToken cancellationToken);
 
-    /// <summary>The file's bytes, or null when it does not exist.</summary>
-    Task<byte[]?> DownloadAsync(string sandboxId, string path, CancellationToken cancellationToken);
+    /// <summary>
+    /// Copies the file into <paramref name="destination"/>; false when it does not exist. A file larger than
+    /// <paramref name="maxBytes"/> is not copied: <see cref="SandboxFileTooLargeException"/>.
+    /// </summary>
+    Task<bool> DownloadAsync(string sandboxId, string path, Stream destination, long maxBytes, CancellationToken cancellationToken);
 
     /// <summary>
     /// Ends every process of the sandbox and deletes it. True once it is confirmed gone (also when it never existed);

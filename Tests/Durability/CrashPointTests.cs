@@ -88,6 +88,7 @@ public sealed class CrashPointTests : IAsyncLifetime
         var done = await Eventually.MatchesAsync(() => ServiceHttp.TaskAsync(second.Url, 1),
             t => t?["state"]?.GetValue<string>() == "Succeeded" && t["history"]![0]!["sandboxDeleted"]!.GetValue<bool>(), $"the true end after a crash {point}", TimeSpan.FromSeconds(90));
 
+        await _world.FinalCommentAsync(1, "Done");
         Assert.Single(done!["history"]!.AsArray());
         Assert.Single(_world.GitHub.PullRequestsFor("octo/widgets"));
         Assert.Single(_world.GitHub.CommentsOn("octo/widgets", 1));

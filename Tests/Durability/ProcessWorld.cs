@@ -44,6 +44,14 @@ public sealed class ProcessWorld : IAsyncDisposable
         };
     }
 
+    /// <summary>
+    /// Waits until the one status comment says <paramref name="word"/>. A run's state can be read while its
+    /// tick is still under way (snapshots interleave), and the comment is written at the end of that tick.
+    /// </summary>
+    public Task FinalCommentAsync(int number, string word) =>
+        Eventually.TrueAsync(() => GitHub.CommentsOn("octo/widgets", number) is [var comment] && comment["body"]!.GetValue<string>().Contains(word, StringComparison.Ordinal),
+            $"the status comment of #{number} to say '{word}'", TimeSpan.FromSeconds(30));
+
     public async ValueTask DisposeAsync()
     {
         await GitHub.DisposeAsync();

@@ -32,6 +32,7 @@ public sealed class RestartTests : IAsyncLifetime
         var done = await Eventually.MatchesAsync(() => ServiceHttp.TaskAsync(second.Url, 1),
             t => t?["state"]?.GetValue<string>() is "Succeeded" && t["history"]![0]!["sandboxDeleted"]!.GetValue<bool>(), "the run's true end after the restart", TimeSpan.FromSeconds(90));
 
+        await _world.FinalCommentAsync(1, "Done");
         Assert.Single(done!["history"]!.AsArray());
         Assert.Single(_world.GitHub.PullRequestsFor("octo/widgets"));
         Assert.Single(_world.GitHub.CommentsOn("octo/widgets", 1));

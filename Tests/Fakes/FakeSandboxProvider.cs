@@ -63,14 +63,20 @@ public sealed class FakeSandboxProvider : ISandboxProvider
             : new CommandStatus(CommandPhase.Running, null, command.Output));
     }
 
-    public Task UploadAsync(string sandboxId, string path, ReadOnlyMemory<byte> content, CancellationToken cancellationToken)
+    public async Task UploadAsync(string sandboxId, string path, Stream content, CancellationToken cancellationToken)
     {
-        Require(sandboxId).Files[path] = content.ToArray();
-        return Task.CompletedTask;
+        using var copy = new MemoryStream();
+        await content.CopyToAsync(copy, cancellationToken);
+        Require(sandboxId).Files[path] = copy.ToArray();
     }
 
-    public Task<byte[]?> DownloadAsync(string sandboxId, string path, CancellationToken cancellationToken) =>
-        Task.FromResult(Require(sandboxId).Files.GetValueOrDefault(path));
+    public async Task<bool> DownloadAsync(string sandboxId, string path, Stream destination, long maxBytes, CancellationToken cancellationToken)
+    {
+        if (!Require(sandboxId).Files.TryGetValue(path, out var bytes)) return false;
+        if (bytes.Length > maxBytes) throw new SandboxFileTooLargeException(path, maxBytes);
+        await destination.WriteAsync(bytes, cancellationToken);
+        return true;
+    }
 
     public Task<bool> DeleteAsync(string sandboxId, CancellationToken cancellationToken)
     {
@@ -101,9 +107,14 @@ public sealed class FakeSandbox(string id, SandboxSpec spec)
 
     public string? ReadFile(string path) => Files.TryGetValue(path, out var bytes) ? Encoding.UTF8.GetString(bytes) : null;
 
-    /// <summary>Ends the runner as the real script would: a result file, then the exit code.</summary>
+    /// <summary>
+    /// Ends the runner as the real script would: a bundle of its commits when it reports some, a result file, then the
+    /// exit code. The bundle's bytes are only carried to the fake mirror, which records them.
+    /// </summary>
     public void FinishRunner(string? resultJson, int exitCode = 0)
     {
+        if (resultJson?.Contains("\"outcome\":\"committed\"", StringComparison.Ordinal) == true)
+            Files[RunnerFiles.ChangesBundle] = Encoding.UTF8.GetBytes($"bundle of {Id}");
         if (resultJson is not null) Files[RunnerFiles.Result] = Encoding.UTF8.GetBytes(resultJson);
         foreach (var command in Commands.Values) command.ExitCode ??= exitCode;
     }

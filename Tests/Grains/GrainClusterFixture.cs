@@ -30,6 +30,7 @@ public class GrainClusterFixture : IAsyncLifetime
     public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 11, 28, 9, 0, 0, TimeSpan.Zero));
     public FakeSandboxProvider Sandboxes { get; } = new();
     public FakeGitHubIssues GitHub { get; } = new();
+    public FakeRepositoryMirror Mirror { get; } = new();
     public InProcessTestCluster Cluster { get; private set; } = null!;
 
     public IGrainFactory Grains => Cluster.Client;
@@ -49,6 +50,7 @@ public class GrainClusterFixture : IAsyncLifetime
             silo.Services.AddKeyedSingleton<TimeProvider>(ReminderTimeProviderNames.Reminders, Clock);
             silo.Services.AddSingleton<ISandboxProvider>(Sandboxes);
             silo.Services.AddSingleton<IGitHubIssues>(GitHub);
+            silo.Services.AddSingleton<SandboxAgents.Git.IRepositoryMirror>(Mirror);
             silo.Services.AddSandboxRuns();
             silo.Services.Configure<RunOptions>(o =>
             {

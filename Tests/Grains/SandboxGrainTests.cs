@@ -65,12 +65,49 @@ public sealed class SandboxGrainTests(GrainClusterFixture fixture)
         Assert.Equal(snapshot.RunId, sandbox.Labels[SandboxLabels.Run]);
         Assert.Equal("grain-tests", sandbox.Labels[SandboxLabels.Instance]);
         Assert.Equal(snapshot.Branch, sandbox.Spec.Environment[RunnerEnvironment.Branch]);
+        Assert.Equal(("main", FakeRepositoryMirror.BaseCommit),
+            (sandbox.Spec.Environment[RunnerEnvironment.BaseBranch], sandbox.Spec.Environment[RunnerEnvironment.BaseCommit]));
+        Assert.Equal($"base bundle of {issue} for {snapshot.RunId}", sandbox.ReadFile(RunnerFiles.BaseBundle));
         Assert.Contains("README says 'teh'.", sandbox.ReadFile(RunnerFiles.Task));
         Assert.NotNull(sandbox.ReadFile(RunnerFiles.Script));
         Assert.Single(sandbox.Commands);
         Assert.Equal([RunState.Queued, RunState.Provisioning, RunState.Running], snapshot.History[^1].Transitions.Select(t => t.State));
         var comment = Assert.Single(fixture.GitHub.CommentsOn(issue));
         Assert.Contains("working on this issue", comment.Body);
+    }
+
+    [Fact]
+    public async Task MirrorRefusesTheChanges_EndsFailedWithTheReason_WithoutPullRequest()
+    {
+        var issue = fixture.NextIssue();
+        var (running, sandbox) = await StartRunAsync(issue);
+        fixture.Mirror.RefuseWith = "its branch does not descend from the run's base commit";
+        try
+        {
+            sandbox.FinishRunner(RunnerResults.Committed(running.Branch!));
+            var done = await PollUntilAsync(issue, s => s.State == RunState.Failed && s.History[^1].SandboxDeleted, "Failed and cleaned up");
+
+            Assert.Equal("The agent's changes were refused: its branch does not descend from the run's base commit.", done.Error);
+            Assert.DoesNotContain(fixture.GitHub.PullRequests, p => p.Issue == issue);
+        }
+        finally
+        {
+            fixture.Mirror.RefuseWith = null;
+        }
+    }
+
+    [Fact]
+    public async Task RunnerReportsCommitsWithoutBundle_EndsFailed_WithoutPullRequest()
+    {
+        var issue = fixture.NextIssue();
+        var (running, sandbox) = await StartRunAsync(issue);
+
+        sandbox.FinishRunner(RunnerResults.Committed(running.Branch!));
+        sandbox.Files.TryRemove(RunnerFiles.ChangesBundle, out _);
+        var done = await PollUntilAsync(issue, s => s.State == RunState.Failed, "Failed");
+
+        Assert.Equal("The runner reported commits but left no bundle of them.", done.Error);
+        Assert.DoesNotContain(fixture.GitHub.PullRequests, p => p.Issue == issue);
     }
 
     [Fact]
@@ -82,6 +119,11 @@ public sealed class SandboxGrainTests(GrainClusterFixture fixture)
         sandbox.FinishRunner(RunnerResults.Committed(running.Branch!));
         var done = await PollUntilAsync(issue, s => s.State == RunState.Succeeded && s.History[^1].SandboxDeleted, "Succeeded and cleaned up");
 
+        var published = Assert.Single(fixture.Mirror.Published, p => p.Issue == issue);
+        Assert.Equal((running.RunId, running.Branch, FakeRepositoryMirror.BaseCommit, $"bundle of {sandbox.Id}"),
+            (published.Change.RunId, published.Change.Branch, published.Change.BaseCommit, published.Bundle));
+        Assert.Equal(done.History[^1].Transitions.Single(t => t.State == RunState.Publishing).At, published.Change.Date);
+        Assert.Contains(running.RunId!, fixture.Mirror.Forgotten);
         var pullRequest = Assert.Single(fixture.GitHub.PullRequests, p => p.Issue == issue);
         Assert.True(pullRequest.Spec.Draft);
         Assert.Equal(running.Branch, pullRequest.Spec.Head);

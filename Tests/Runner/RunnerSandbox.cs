@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Security.Cryptography;
 using System.Text;
 using SandboxAgents.Runner;
 using SandboxAgents.Tests.EndToEnd;
@@ -11,8 +10,9 @@ public sealed record RunnerRun(int ExitCode, string Output, string ResultJson, R
 
 /// <summary>
 /// A temp folder holding a real bare repository (<c>o/r.git</c>, seeded with a README on <c>main</c>), a sandbox
-/// folder with the task, an empty HOME, and a <c>git</c> wrapper first on PATH that records, for every git call, its
-/// subcommand and a hash of the auth header it was given ("none" without one). Deleted on dispose.
+/// folder with the task and a bundle of <c>main</c> as the service would upload them, an empty HOME, and a <c>git</c>
+/// wrapper first on PATH that records every git call's subcommand and whether any <c>GIT_CONFIG_*</c> variable
+/// reached it. Deleted on dispose.
 /// </summary>
 public sealed class RunnerSandbox : IDisposable
 {
@@ -27,8 +27,13 @@ public sealed class RunnerSandbox : IDisposable
         Directory.CreateDirectory(Path.Combine(Sandbox, RunnerFiles.Directory));
         Directory.CreateDirectory(Home);
         File.WriteAllText(Path.Combine(Sandbox, RunnerFiles.Task), Task);
+        BaseCommit = BareRepository.Git(Repository.Path, "rev-parse", "main").Trim();
+        BareRepository.Git(Repository.Path, "bundle", "create", "--quiet", SandboxFile(RunnerFiles.BaseBundle), "refs/heads/main");
         WriteGitWrapper();
     }
+
+    /// <summary>The head of <c>main</c>: the run's base commit.</summary>
+    public string BaseCommit { get; }
 
     public string Root { get; }
 
@@ -36,25 +41,14 @@ public sealed class RunnerSandbox : IDisposable
 
     public string Sandbox => Path.Combine(Root, "sandbox");
 
-    public string RepositoryUrl => new Uri(Repository.Path).AbsoluteUri;
-
     private string Home => Path.Combine(Root, "home");
 
     private string WrapperDirectory => Path.Combine(Root, "bin");
 
     public string SandboxFile(string relativePath) => Path.Combine(Sandbox, relativePath);
 
-    public void WriteToken(string token) => File.WriteAllText(SandboxFile(RunnerFiles.GitToken), token + "\n");
-
-    /// <summary>The hash the git wrapper logs for the header a token should produce.</summary>
-    public static string HeaderHash(string token)
-    {
-        var header = "Authorization: Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes("x-access-token:" + token));
-        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(header)))[..16];
-    }
-
-    /// <summary>(subcommand, header hash) of every git call made so far, by the runner and by the agent.</summary>
-    public IReadOnlyList<(string Command, string Header)> GitCalls()
+    /// <summary>(subcommand, "config" when a GIT_CONFIG_* variable reached it else "none") of every git call so far.</summary>
+    public IReadOnlyList<(string Command, string Config)> GitCalls()
     {
         var log = Path.Combine(Root, "git-calls.log");
         return File.Exists(log)
@@ -62,7 +56,25 @@ public sealed class RunnerSandbox : IDisposable
             : [];
     }
 
-    public async Task<RunnerRun> RunAsync(string agentCommand, string? repositoryUrl = null, params (string Name, string Value)[] extra)
+    /// <summary>A commit of the changes bundle the runner left, fetched into a scratch clone of the repository.</summary>
+    public string ShowFromChanges(string file)
+    {
+        var clone = Path.Combine(Root, "check-" + Guid.NewGuid().ToString("N")[..8]);
+        BareRepository.Git(Root, "clone", "--quiet", "--bare", Repository.Path, clone);
+        BareRepository.Git(clone, "fetch", "--quiet", SandboxFile(RunnerFiles.ChangesBundle), $"refs/heads/{Branch}:refs/heads/{Branch}");
+        return BareRepository.Git(clone, "show", $"{Branch}:{file}");
+    }
+
+    /// <summary>Runs git in a scratch clone that has the changes bundle's branch.</summary>
+    public string GitOnChanges(params string[] arguments)
+    {
+        var clone = Path.Combine(Root, "check-" + Guid.NewGuid().ToString("N")[..8]);
+        BareRepository.Git(Root, "clone", "--quiet", "--bare", Repository.Path, clone);
+        BareRepository.Git(clone, "fetch", "--quiet", SandboxFile(RunnerFiles.ChangesBundle), $"refs/heads/{Branch}:refs/heads/{Branch}");
+        return BareRepository.Git(clone, arguments).Trim();
+    }
+
+    public async Task<RunnerRun> RunAsync(string agentCommand, params (string Name, string Value)[] extra)
     {
         var script = SandboxFile(RunnerFiles.Script);
         await File.WriteAllBytesAsync(script, RunnerScript.Content.ToArray());
@@ -77,8 +89,9 @@ public sealed class RunnerSandbox : IDisposable
         start.Environment["PATH"] = WrapperDirectory + ":" + Environment.GetEnvironmentVariable("PATH");
         start.Environment["HOME"] = Home;
         start.Environment["LANG"] = "C.UTF-8";
-        start.Environment[RunnerEnvironment.RepoUrl] = repositoryUrl ?? RepositoryUrl;
         start.Environment[RunnerEnvironment.Branch] = Branch;
+        start.Environment[RunnerEnvironment.BaseBranch] = "main";
+        start.Environment[RunnerEnvironment.BaseCommit] = BaseCommit;
         start.Environment[RunnerEnvironment.IssueNumber] = "12";
         start.Environment[RunnerEnvironment.AgentCommand] = agentCommand;
         foreach (var (name, value) in extra) start.Environment[name] = value;
@@ -116,11 +129,9 @@ public sealed class RunnerSandbox : IDisposable
             while ((i <= $#)); do
               case ${!i} in -c|-C) ((i += 2)) ;; -*) ((i += 1)) ;; *) command=${!i}; break ;; esac
             done
-            header=none
-            if [[ ${GIT_CONFIG_KEY_0:-} == http.extraHeader ]]; then
-              header=$(printf '%s' "${GIT_CONFIG_VALUE_0:-}" | sha256sum | cut -c1-16)
-            fi
-            echo "${command:-none} $header" >> '{{Path.Combine(Root, "git-calls.log")}}'
+            config=none
+            if [[ -n ${GIT_CONFIG_COUNT:-}${GIT_CONFIG_KEY_0:-} ]]; then config=config; fi
+            echo "${command:-none} $config" >> '{{Path.Combine(Root, "git-calls.log")}}'
             exec '{{realGit}}' "$@"
 
             """);

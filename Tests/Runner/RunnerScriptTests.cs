@@ -5,10 +5,12 @@ using SandboxAgents.Tests.EndToEnd;
 
 namespace SandboxAgents.Tests.Runner;
 
-/// <summary>Runs the real run.sh with bash against a real bare repository; the agents are bash snippets.</summary>
+/// <summary>
+/// Runs the real run.sh with bash on a real bundle of a real repository, as the service hands it over; the agents
+/// are bash snippets. What the runner packs is checked by fetching its bundle into a clone of the repository.
+/// </summary>
 public sealed class RunnerScriptTests : IDisposable
 {
-    private const string Token = "ghp_Zx9Q2mK7vB4nR8tL1cW5yH3jD6fG0sA2pE4u";
     private const string SuccessLine =
         """{"type":"result","subtype":"success","is_error":false,"total_cost_usd":0.12,"num_turns":3,"result":"Edited README"}""";
 
@@ -16,10 +18,8 @@ public sealed class RunnerScriptTests : IDisposable
 
     public void Dispose() => _sandbox.Dispose();
 
-    private string Git(params string[] arguments) => BareRepository.Git(_sandbox.Repository.Path, arguments).Trim();
-
     [Fact]
-    public async Task Run_AgentEditsFile_PushesBranchAndReportsCommitted()
+    public async Task Run_AgentEditsFile_PacksTheBranchAndReportsCommitted()
     {
         var run = await _sandbox.RunAsync($"""
             echo "agent: editing README.md"
@@ -32,35 +32,39 @@ public sealed class RunnerScriptTests : IDisposable
         Assert.Equal(
             (RunnerOutcomes.Committed, RunnerSandbox.Branch, "main", 1, 0, (string?)null),
             (result.Outcome, result.Branch, result.BaseBranch, result.Commits, result.AgentExitCode, result.Error));
-        Assert.Equal(Git("rev-parse", RunnerSandbox.Branch), result.Commit);
-        Assert.Contains(RunnerSandbox.Task, _sandbox.Repository.Show(RunnerSandbox.Branch, "README.md"));
+        Assert.Equal(_sandbox.GitOnChanges("rev-parse", RunnerSandbox.Branch), result.Commit);
+        Assert.Contains(RunnerSandbox.Task, _sandbox.ShowFromChanges("README.md"));
+        Assert.Equal(_sandbox.BaseCommit, _sandbox.GitOnChanges("rev-parse", RunnerSandbox.Branch + "~1"));
         Assert.Equal(
             "sandbox-agent|sandbox-agent@users.noreply.github.com|sandbox-agent|Agent changes for issue #12",
-            Git("log", "-1", "--format=%an|%ae|%cn|%s", RunnerSandbox.Branch));
+            _sandbox.GitOnChanges("log", "-1", "--format=%an|%ae|%cn|%s", RunnerSandbox.Branch));
+        Assert.Equal($"{result.Commit} refs/heads/{RunnerSandbox.Branch}",
+            BareRepository.Git(_sandbox.Root, "bundle", "list-heads", _sandbox.SandboxFile(RunnerFiles.ChangesBundle)).Trim());
+        Assert.Equal(["main"], _sandbox.Repository.Branches());
         var agent = Assert.IsType<AgentResult>(result.AgentResult);
         Assert.Equal(("success", false, 0.12m, 3, "Edited README", 0),
             (agent.Subtype, agent.IsError, agent.TotalCostUsd, agent.NumTurns, agent.Result, agent.PermissionDenials));
         Assert.Contains("agent: editing README.md", run.Output);
-        Assert.Contains("runner: pushed 1 commit to agent/issue-12-ab12cd34", run.Output);
+        Assert.Contains("runner: packed 1 commit on agent/issue-12-ab12cd34", run.Output);
         Assert.Contains("agent: editing README.md", await File.ReadAllTextAsync(_sandbox.SandboxFile(RunnerFiles.AgentOutput)));
-        Assert.Equal(["agent-output.log", "result.json", "run.sh", "task.md"],
+        Assert.Equal(["agent-output.log", "changes.bundle", "result.json", "run.sh", "task.md"],
             Directory.GetFileSystemEntries(_sandbox.SandboxFile(RunnerFiles.Directory)).Select(Path.GetFileName).Order());
     }
 
     [Fact]
     public async Task Run_IdentityAndMessageGiven_CommitsWithThem()
     {
-        var run = await _sandbox.RunAsync("echo change >> README.md", null,
+        var run = await _sandbox.RunAsync("echo change >> README.md",
             (RunnerEnvironment.AuthorName, "Agent Smith"), (RunnerEnvironment.AuthorEmail, "smith@example.com"),
             (RunnerEnvironment.CommitMessage, "Fix the typo (#12)"));
 
         Assert.Equal(RunnerOutcomes.Committed, run.Result.Outcome);
         Assert.Equal("Agent Smith|smith@example.com|Agent Smith|smith@example.com|Fix the typo (#12)",
-            Git("log", "-1", "--format=%an|%ae|%cn|%ce|%s", RunnerSandbox.Branch));
+            _sandbox.GitOnChanges("log", "-1", "--format=%an|%ae|%cn|%ce|%s", RunnerSandbox.Branch));
     }
 
     [Fact]
-    public async Task Run_AgentChangesNothing_ReportsNoChangesAndPushesNothing()
+    public async Task Run_AgentChangesNothing_ReportsNoChangesAndPacksNothing()
     {
         var run = await _sandbox.RunAsync("""echo '{"type":"result","subtype":"success","is_error":false,"result":"Nothing to do"}'""");
 
@@ -68,7 +72,7 @@ public sealed class RunnerScriptTests : IDisposable
         Assert.Equal((RunnerOutcomes.NoChanges, 0, (string?)null, 0, (string?)null),
             (run.Result.Outcome, run.Result.Commits, run.Result.Commit, run.Result.AgentExitCode, run.Result.Error));
         Assert.Equal("Nothing to do", run.Result.AgentResult?.Result);
-        Assert.Equal(["main"], _sandbox.Repository.Branches());
+        Assert.False(File.Exists(_sandbox.SandboxFile(RunnerFiles.ChangesBundle)));
     }
 
     [Fact]
@@ -113,21 +117,43 @@ public sealed class RunnerScriptTests : IDisposable
             """);
 
         Assert.Equal((RunnerOutcomes.Committed, 3), (run.Result.Outcome, run.Result.Commits));
-        Assert.Equal("3", Git("rev-list", "--count", $"main..{RunnerSandbox.Branch}"));
-        Assert.Equal("three", _sandbox.Repository.Show(RunnerSandbox.Branch, "c.txt").Trim());
+        Assert.Equal("3", _sandbox.GitOnChanges("rev-list", "--count", $"main..{RunnerSandbox.Branch}"));
+        Assert.Equal("three", _sandbox.ShowFromChanges("c.txt").Trim());
     }
 
     [Fact]
-    public async Task Run_RepositoryMissing_ReportsCloneErrorWithoutRunningTheAgent()
+    public async Task Run_BaseBundleMissing_ReportsSetupErrorWithoutRunningTheAgent()
     {
-        var missing = "file://" + Path.Combine(_sandbox.Root, "git", "o", "missing\"q\\b.git");
+        File.Delete(_sandbox.SandboxFile(RunnerFiles.BaseBundle));
 
-        var run = await _sandbox.RunAsync("touch ../agent-ran", missing);
+        var run = await _sandbox.RunAsync("touch ../agent-ran");
 
-        Assert.Equal(0, run.ExitCode);
-        Assert.Equal((RunnerOutcomes.Error, (string?)null, (int?)null, 0), (run.Result.Outcome, run.Result.Commit, run.Result.AgentExitCode, run.Result.Commits));
-        Assert.StartsWith("clone: fatal: ", run.Result.Error);
-        Assert.Contains("missing\"q\\b.git", run.Result.Error);
+        Assert.Equal((RunnerOutcomes.Error, (int?)null, 0), (run.Result.Outcome, run.Result.AgentExitCode, run.Result.Commits));
+        Assert.Equal($"setup: {_sandbox.SandboxFile(RunnerFiles.BaseBundle)} is missing", run.Result.Error);
+        Assert.False(File.Exists(_sandbox.SandboxFile("agent-ran")));
+    }
+
+    [Fact]
+    public async Task Run_BundleHoldsAnotherCommit_ReportsCloneErrorWithoutRunningTheAgent()
+    {
+        const string other = "0123456789abcdef0123456789abcdef01234567";
+
+        var run = await _sandbox.RunAsync("touch ../agent-ran", (RunnerEnvironment.BaseCommit, other));
+
+        Assert.Equal(RunnerOutcomes.Error, run.Result.Outcome);
+        Assert.Equal($"clone: the bundle holds {_sandbox.BaseCommit}, not the base commit {other}", run.Result.Error);
+        Assert.False(File.Exists(_sandbox.SandboxFile("agent-ran")));
+    }
+
+    [Fact]
+    public async Task Run_CorruptBundle_ReportsCloneErrorWithoutRunningTheAgent()
+    {
+        await File.WriteAllTextAsync(_sandbox.SandboxFile(RunnerFiles.BaseBundle), "not a bundle");
+
+        var run = await _sandbox.RunAsync("touch ../agent-ran");
+
+        Assert.Equal(RunnerOutcomes.Error, run.Result.Outcome);
+        Assert.StartsWith("clone: ", run.Result.Error);
         Assert.False(File.Exists(_sandbox.SandboxFile("agent-ran")));
     }
 
@@ -136,7 +162,7 @@ public sealed class RunnerScriptTests : IDisposable
     {
         const string branch = "agent/\"q\"\\x\n\t\u0001-12";
 
-        var run = await _sandbox.RunAsync("true", null, (RunnerEnvironment.Branch, branch));
+        var run = await _sandbox.RunAsync("true", (RunnerEnvironment.Branch, branch));
 
         Assert.Equal((RunnerOutcomes.Error, branch), (run.Result.Outcome, run.Result.Branch));
         Assert.StartsWith("setup: ", run.Result.Error);
@@ -171,56 +197,55 @@ public sealed class RunnerScriptTests : IDisposable
     }
 
     [Fact]
-    public async Task Run_AgentRewiresTheCheckout_PushStillGoesToTheRepositoryWithoutItsHooks()
+    public async Task Run_AgentRewiresTheCheckout_PacksTheBranchWithoutRunningItsHooks()
     {
-        var elsewhere = Path.Combine(_sandbox.Root, "elsewhere.git");
         var marker = Path.Combine(_sandbox.Root, "hook-ran");
         var run = await _sandbox.RunAsync($"""
-            git init -q --bare '{elsewhere}'
-            git remote set-url origin 'file://{elsewhere}'
-            git config url.'file://{elsewhere}'.insteadOf '{_sandbox.RepositoryUrl}'
-            for hook in pre-commit pre-push reference-transaction post-commit; do
+            git remote add origin 'file://{_sandbox.Root}/elsewhere.git'
+            for hook in pre-commit commit-msg post-commit reference-transaction pre-push; do
               printf '#!/bin/sh\ntouch "{marker}"\nexit 1\n' > .git/hooks/$hook && chmod +x .git/hooks/$hook
             done
+            git config core.hooksPath .git/hooks
             echo change >> README.md
             """);
 
         Assert.Equal(RunnerOutcomes.Committed, run.Result.Outcome);
-        Assert.Equal(run.Result.Commit, Git("rev-parse", RunnerSandbox.Branch));
-        Assert.Empty(BareRepository.Git(elsewhere, "for-each-ref").Trim());
+        Assert.Equal(run.Result.Commit, _sandbox.GitOnChanges("rev-parse", RunnerSandbox.Branch));
         Assert.False(File.Exists(marker));
     }
 
     [Fact]
-    public async Task Run_WithToken_GivesItOnlyToCloneAndPushAndLeavesItNowhere()
+    public async Task Run_AgentReplacesTheHistory_ReportsThatItNoLongerDescendsFromTheBase()
     {
-        _sandbox.WriteToken(Token);
+        var run = await _sandbox.RunAsync("""
+            git checkout -q --orphan rewritten
+            git rm -rq --cached .
+            echo new > only.txt && git add only.txt && git commit -q -m "A new root"
+            """);
 
+        Assert.Equal((RunnerOutcomes.Error, "commit: HEAD does not descend from the base commit"), (run.Result.Outcome, run.Result.Error));
+        Assert.False(File.Exists(_sandbox.SandboxFile(RunnerFiles.ChangesBundle)));
+    }
+
+    [Fact]
+    public async Task Run_Anything_NeverTalksToARemoteOrCarriesGitConfigurationInTheEnvironment()
+    {
         var run = await _sandbox.RunAsync("""
             env > ../agent-env.txt
-            cat ../.agent-run/git-token
+            git remote > ../agent-remotes.txt
             echo change >> README.md
             git status --short
             """);
 
         Assert.Equal(RunnerOutcomes.Committed, run.Result.Outcome);
-        Assert.False(File.Exists(_sandbox.SandboxFile(RunnerFiles.GitToken)));
+        var calls = _sandbox.GitCalls();
+        Assert.Contains(calls, c => c.Command == "status");
+        Assert.All(calls, call => Assert.Equal("none", call.Config));
+        Assert.DoesNotContain(calls, c => c.Command is "clone" or "push" or "ls-remote" or "pull");
+        Assert.Equal("", await File.ReadAllTextAsync(_sandbox.SandboxFile("agent-remotes.txt")));
         var agentEnvironment = await File.ReadAllTextAsync(_sandbox.SandboxFile("agent-env.txt"));
         Assert.Contains($"AGENT_TASK_FILE={_sandbox.SandboxFile(RunnerFiles.Task)}", agentEnvironment);
         Assert.DoesNotContain("GIT_CONFIG", agentEnvironment);
-        var header = RunnerSandbox.HeaderHash(Token);
-        var calls = _sandbox.GitCalls();
-        Assert.All(calls, call => Assert.Equal(call.Command is "clone" or "push" ? header : "none", call.Header));
-        Assert.Equal(["clone", "push"], calls.Where(c => c.Header == header).Select(c => c.Command));
-        Assert.Contains(calls, c => c.Command == "status");
-        Assert.DoesNotContain("extraHeader", await File.ReadAllTextAsync(_sandbox.SandboxFile("repo/.git/config")), StringComparison.OrdinalIgnoreCase);
-        var encoded = Convert.ToBase64String(Encoding.UTF8.GetBytes("x-access-token:" + Token));
-        foreach (var secret in new[] { Token, encoded })
-        {
-            Assert.DoesNotContain(secret, run.Output);
-            Assert.DoesNotContain(secret, run.ResultJson);
-            foreach (var file in Directory.EnumerateFiles(_sandbox.Root, "*", SearchOption.AllDirectories))
-                Assert.False((await File.ReadAllTextAsync(file)).Contains(secret, StringComparison.Ordinal), $"{file} holds the token");
-        }
+        Assert.False(File.Exists(_sandbox.SandboxFile(RunnerFiles.BaseBundle)));
     }
 }

@@ -1,7 +1,6 @@
 using System.Text;
 using SandboxAgents.Sandboxes;
 using SandboxAgents.Sandboxes.Local;
-using SandboxAgents.Tests.EndToEnd;
 
 namespace SandboxAgents.Tests.Sandboxes;
 
@@ -57,32 +56,6 @@ public sealed class BubblewrappedLocalSandboxProviderContractTests : LocalSandbo
         Assert.NotEqual(0, meta.ExitCode);
         Assert.DoesNotContain("s3cret", meta.Output, StringComparison.Ordinal);
         Assert.True(int.Parse(processes.Output.Trim(), System.Globalization.CultureInfo.InvariantCulture) <= 4, $"PID namespace shows: {processes.Output}");
-    }
-
-    [Fact]
-    public async Task ReadWritePaths_GitRepositoryThere_CanBeClonedAndPushedToFromInside()
-    {
-        var repositories = Directory.CreateDirectory(Path.Combine(_outside.FullName, "repositories")).FullName;
-        var bare = Path.Combine(repositories, "widgets.git");
-        BareRepository.Git(repositories, "init", "--bare", "--initial-branch=main", bare);
-        var provider = CreateLocal(TimeProvider.System, o => o.ReadWritePaths.Add(repositories));
-        var sandbox = await provider.CreateAsync(new SandboxSpec(NewName(), new Dictionary<string, string>(), new Dictionary<string, string>()), CancellationToken.None);
-        try
-        {
-            var pushed = await provider.ExecuteAsync(
-                sandbox.Id,
-                $"git clone file://{bare} clone && cd clone && echo hello > hello.txt && git add hello.txt && " +
-                "git -c user.name=Sandbox -c user.email=sandbox@example.com commit -m hello && git push origin HEAD:refs/heads/main",
-                Timeout,
-                CancellationToken.None);
-
-            Assert.True(pushed.ExitCode == 0, pushed.Output);
-            Assert.Equal("hello\n", BareRepository.Git(bare, "show", "main:hello.txt"));
-        }
-        finally
-        {
-            await provider.DeleteAsync(sandbox.Id, CancellationToken.None);
-        }
     }
 
     [Fact]

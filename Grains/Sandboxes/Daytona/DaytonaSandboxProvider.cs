@@ -97,11 +97,11 @@ public sealed partial class DaytonaSandboxProvider : ISandboxProvider
             : new CommandStatus(CommandPhase.Running, null, tail);
     }
 
-    public async Task UploadAsync(string sandboxId, string path, ReadOnlyMemory<byte> content, CancellationToken cancellationToken) =>
+    public async Task UploadAsync(string sandboxId, string path, Stream content, CancellationToken cancellationToken) =>
         await _toolbox.UploadAsync(await ToolboxAsync(sandboxId, cancellationToken), Relative(path), content, cancellationToken);
 
-    public async Task<byte[]?> DownloadAsync(string sandboxId, string path, CancellationToken cancellationToken) =>
-        await _toolbox.DownloadAsync(await ToolboxAsync(sandboxId, cancellationToken), Relative(path), cancellationToken);
+    public async Task<bool> DownloadAsync(string sandboxId, string path, Stream destination, long maxBytes, CancellationToken cancellationToken) =>
+        await _toolbox.DownloadAsync(await ToolboxAsync(sandboxId, cancellationToken), Relative(path), destination, maxBytes, cancellationToken);
 
     /// <summary>
     /// Asks Daytona to delete, then confirms: gone once it answers 404 or shows <c>destroyed</c>. A sandbox in the

@@ -65,21 +65,24 @@ internal sealed class DaytonaToolbox(HttpClient http)
     }
 
     /// <summary>Uploads one file the way the SDKs do: <c>/files/bulk-upload</c> with the path part before the file part.</summary>
-    public async Task UploadAsync(Uri toolbox, string path, ReadOnlyMemory<byte> content, CancellationToken cancellationToken)
+    public async Task UploadAsync(Uri toolbox, string path, Stream content, CancellationToken cancellationToken)
     {
         using var form = new MultipartFormDataContent();
         form.Add(new StringContent(path), "files[0].path");
-        form.Add(new ReadOnlyMemoryContent(content), "files[0].file", path);
+        form.Add(new StreamContent(content), "files[0].file", path);
         using var response = await http.PostAsync(new Uri(toolbox, "files/bulk-upload"), form, cancellationToken);
         await DaytonaHttp.EnsureSuccessAsync(response, cancellationToken);
     }
 
-    /// <summary>The file's bytes, or null when it does not exist.</summary>
-    public async Task<byte[]?> DownloadAsync(Uri toolbox, string path, CancellationToken cancellationToken)
+    /// <summary>Copies the file into the destination (false when it does not exist), refusing one over the limit.</summary>
+    public async Task<bool> DownloadAsync(Uri toolbox, string path, Stream destination, long maxBytes, CancellationToken cancellationToken)
     {
-        using var response = await http.GetAsync(new Uri(toolbox, $"files/download?path={Uri.EscapeDataString(path)}"), cancellationToken);
-        if (response.StatusCode == HttpStatusCode.NotFound) return null;
+        using var response = await http.GetAsync(new Uri(toolbox, $"files/download?path={Uri.EscapeDataString(path)}"), HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        if (response.StatusCode == HttpStatusCode.NotFound) return false;
         await DaytonaHttp.EnsureSuccessAsync(response, cancellationToken);
-        return await response.Content.ReadAsByteArrayAsync(cancellationToken);
+        if (response.Content.Headers.ContentLength > maxBytes) throw new SandboxFileTooLargeException(path, maxBytes);
+        await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
+        await SandboxFiles.CopyBoundedAsync(body, destination, maxBytes, path, cancellationToken);
+        return true;
     }
 }

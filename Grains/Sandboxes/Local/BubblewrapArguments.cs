@@ -22,7 +22,6 @@ internal static class BubblewrapArguments
         // Order matters: later mounts land on top of earlier ones, so /tmp comes before binds that may live under it.
         arguments.AddRange(["--ro-bind", "/etc", "/etc", "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"]);
         foreach (var path in options.ReadOnlyPaths.Where(Path.Exists)) arguments.AddRange(["--ro-bind", path, path]);
-        foreach (var path in options.ReadWritePaths.Where(Path.Exists)) arguments.AddRange(["--bind", path, path]);
         arguments.AddRange(["--bind", workDirectory, workDirectory, "--chdir", workDirectory]);
         arguments.AddRange(["--unshare-pid", "--unshare-ipc", "--unshare-uts", "--die-with-parent", "--", "/bin/bash", "-c", command]);
         return arguments;

@@ -17,9 +17,6 @@ public sealed class LocalSandboxOptions
     /// <summary>The bubblewrap executable; when empty, <c>/usr/bin/bwrap</c> and then <c>bwrap</c> on the service's PATH.</summary>
     public string? BubblewrapPath { get; set; }
 
-    /// <summary>Host paths bound read-write at the same path inside an isolated sandbox (a <c>file://</c> git mirror).</summary>
-    public IList<string> ReadWritePaths { get; } = [];
-
     /// <summary>Host paths bound read-only at the same path inside an isolated sandbox (tools outside <c>/usr</c>).</summary>
     public IList<string> ReadOnlyPaths { get; } = [];
 }

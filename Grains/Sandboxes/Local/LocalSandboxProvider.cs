@@ -114,17 +114,22 @@ public sealed partial class LocalSandboxProvider : ISandboxProvider
             : new CommandStatus(CommandPhase.Lost, null, tail);
     }
 
-    public async Task UploadAsync(string sandboxId, string path, ReadOnlyMemory<byte> content, CancellationToken cancellationToken)
+    public async Task UploadAsync(string sandboxId, string path, Stream content, CancellationToken cancellationToken)
     {
         var file = SandboxPaths.Resolve(Require(sandboxId).Work, path);
         Directory.CreateDirectory(Path.GetDirectoryName(file)!);
-        await File.WriteAllBytesAsync(file, content, cancellationToken);
+        await using var target = new FileStream(file, FileMode.Create, FileAccess.Write, FileShare.None);
+        await content.CopyToAsync(target, cancellationToken);
     }
 
-    public async Task<byte[]?> DownloadAsync(string sandboxId, string path, CancellationToken cancellationToken)
+    public async Task<bool> DownloadAsync(string sandboxId, string path, Stream destination, long maxBytes, CancellationToken cancellationToken)
     {
         var file = SandboxPaths.Resolve(Require(sandboxId).Work, path);
-        return File.Exists(file) ? await File.ReadAllBytesAsync(file, cancellationToken) : null;
+        if (!File.Exists(file)) return false;
+        await using var source = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        if (source.Length > maxBytes) throw new SandboxFileTooLargeException(path, maxBytes);
+        await SandboxFiles.CopyBoundedAsync(source, destination, maxBytes, path, cancellationToken);
+        return true;
     }
 
     public async Task<bool> DeleteAsync(string sandboxId, CancellationToken cancellationToken)

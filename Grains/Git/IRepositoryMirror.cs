@@ -1,0 +1,43 @@
+namespace SandboxAgents.Git;
+
+/// <summary>
+/// The service's own copy of each repository: the only git that talks to GitHub, with the service's credentials. A
+/// sandbox is given a bundle of its run's base commit and hands back a bundle of its changes; the mirror checks that
+/// bundle and pushes the run's branch itself, so no credential ever enters a sandbox.
+/// </summary>
+public interface IRepositoryMirror
+{
+    /// <summary>
+    /// Fetches the repository's default branch and pins its head as the run's base. Calling it again for the same run
+    /// fetches again and may move the pin: callers store the answer and call it once per run.
+    /// </summary>
+    Task<RunBase> PrepareAsync(IssueKey issue, string runId, CancellationToken cancellationToken);
+
+    /// <summary>Writes a bundle of the run's pinned base commit into <paramref name="file"/>. Safe to repeat.</summary>
+    Task WriteBaseBundleAsync(IssueKey issue, string runId, ScratchFile file, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Checks the sandbox's bundle (only the run's branch, descending from the run's base, objects well formed),
+    /// makes the run's one commit from its final tree and pushes it to the run's branch. Repeating it after a crash
+    /// pushes the same commit again, which changes nothing. Refused changes throw a permanent <see cref="GitException"/>.
+    /// </summary>
+    Task<PublishedChange> PublishAsync(IssueKey issue, ChangeRequest change, ScratchFile bundle, CancellationToken cancellationToken);
+
+    /// <summary>Drops what the mirror keeps for a run that has ended. Idempotent.</summary>
+    Task ForgetRunAsync(IssueKey issue, string runId, CancellationToken cancellationToken);
+
+    /// <summary>A temporary file beside the mirrors, deleted when disposed.</summary>
+    ScratchFile CreateScratchFile();
+}
+
+/// <summary>Where a run starts: the default branch's name and the commit it pointed at.</summary>
+public sealed record RunBase(string Branch, string Commit);
+
+/// <summary>What a run wants published. <paramref name="Date"/> is fixed per run so that a repeated publish makes the same commit.</summary>
+public sealed record ChangeRequest(string RunId, string Branch, string BaseCommit, string Message, DateTimeOffset Date);
+
+/// <summary>The commit pushed to the run's branch, or none when the changes added up to no difference.</summary>
+public sealed record PublishedChange(string? Commit)
+{
+    public bool HasChanges => Commit is not null;
+}

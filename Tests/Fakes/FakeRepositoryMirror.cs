@@ -1,0 +1,52 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text;
+using SandboxAgents.Git;
+
+namespace SandboxAgents.Tests.Fakes;
+
+/// <summary>
+/// A repository mirror for grain tests: every repository's default branch is <c>main</c> at a fixed commit; a publish
+/// records the bundle it was handed and answers with a commit derived from the request, as the real mirror's
+/// deterministic commit would be. Faults can be injected.
+/// </summary>
+public sealed class FakeRepositoryMirror : IRepositoryMirror
+{
+    public const string BaseCommit = "1111111111111111111111111111111111111111";
+    private readonly string _scratch = Directory.CreateTempSubdirectory("fake-mirror-").FullName;
+    private int _prepareFailures;
+
+    /// <summary>Published changes: the request and the bundle's text, in order.</summary>
+    public ConcurrentQueue<(IssueKey Issue, ChangeRequest Change, string Bundle)> Published { get; } = new();
+
+    public ConcurrentQueue<string> Forgotten { get; } = new();
+
+    /// <summary>When set, publishing refuses the changes with this reason, as a bundle that fails the checks would be.</summary>
+    public string? RefuseWith { get; set; }
+
+    public void FailNextPrepares(int count) => Interlocked.Exchange(ref _prepareFailures, count);
+
+    public Task<RunBase> PrepareAsync(IssueKey issue, string runId, CancellationToken cancellationToken) =>
+        Interlocked.Decrement(ref _prepareFailures) >= 0
+            ? throw new GitException("injected fetch failure")
+            : Task.FromResult(new RunBase("main", BaseCommit));
+
+    public Task WriteBaseBundleAsync(IssueKey issue, string runId, ScratchFile file, CancellationToken cancellationToken) =>
+        File.WriteAllTextAsync(file.Path, $"base bundle of {issue} for {runId}", cancellationToken);
+
+    public async Task<PublishedChange> PublishAsync(IssueKey issue, ChangeRequest change, ScratchFile bundle, CancellationToken cancellationToken)
+    {
+        if (RefuseWith is { } reason) throw new GitException($"The agent's changes were refused: {reason}.", permanent: true);
+        Published.Enqueue((issue, change, await File.ReadAllTextAsync(bundle.Path, cancellationToken)));
+        var commit = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{change.RunId}|{change.Branch}|{change.Date:O}")))[..40];
+        return new PublishedChange(commit);
+    }
+
+    public Task ForgetRunAsync(IssueKey issue, string runId, CancellationToken cancellationToken)
+    {
+        Forgotten.Enqueue(runId);
+        return Task.CompletedTask;
+    }
+
+    public ScratchFile CreateScratchFile() => new(Path.Combine(_scratch, Path.GetRandomFileName()));
+}
