@@ -1,0 +1,54 @@
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+
+namespace SandboxAgents.Sandboxes.Egress;
+
+/// <summary>
+/// Serves the model route: the request goes to <see cref="ModelApiOptions.ModelApiUrl"/> with the service's key in
+/// place of whatever the agent sent, and the answer streams back as it arrives. The agent never sees the key; no body
+/// and no key is logged.
+/// </summary>
+internal sealed class ModelRelay(IHttpClientFactory httpClients, ModelApiOptions modelApi, long maxBodyBytes, TimeProvider clock, ILogger logger)
+{
+    public async Task RunAsync(string sandboxId, RequestHead head, string rest, HttpInput input, Socket client, CancellationToken reading, CancellationToken stopping)
+    {
+        if (string.IsNullOrWhiteSpace(modelApi.ModelApiKey)) throw new ProxyRefusal(503, "the service has no model key configured");
+        var url = ModelRoute.Combine(modelApi.ModelApiUrl, rest);
+        var body = await RequestBody.ReadAsync(head, input, maxBodyBytes, () => ProxyResponse.SendContinueAsync(client, stopping), reading);
+
+        using var request = new HttpRequestMessage(new HttpMethod(head.Method), url);
+        if (body is not null) request.Content = new ByteArrayContent(body);
+        ForwardedHeaders.CopyToRequest(head, request, modelApi.ModelApiKey);
+        using var response = await SendAsync(sandboxId, request, stopping);
+        logger.ModelRequestAnswered(sandboxId, head.Method, url.AbsolutePath, (int)response.StatusCode);
+        try
+        {
+            await ModelResponseWriter.WriteAsync(client, head, response, stopping);
+        }
+        catch (IOException e)
+        {
+            // The model API broke off mid-answer: the unfinished chunked body tells the agent so.
+            logger.ModelResponseBroken(sandboxId, e);
+        }
+    }
+
+    private async Task<HttpResponseMessage> SendAsync(string sandboxId, HttpRequestMessage request, CancellationToken stopping)
+    {
+        using var deadline = new CancellationTokenSource(modelApi.ModelApiTimeout, clock);
+        using var waiting = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, stopping);
+        try
+        {
+            return await httpClients.CreateClient(ModelApiOptions.HttpClientName)
+                .SendAsync(request, HttpCompletionOption.ResponseHeadersRead, waiting.Token);
+        }
+        catch (HttpRequestException e)
+        {
+            logger.ModelApiUnreachable(sandboxId, e);
+            throw new ProxyRefusal(502, "the model API could not be reached");
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !stopping.IsCancellationRequested)
+        {
+            throw new ProxyRefusal(504, "the model API did not answer in time");
+        }
+    }
+}
