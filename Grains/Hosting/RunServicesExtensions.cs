@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using Orleans.Runtime;
 using SandboxAgents.Git;
 using SandboxAgents.GitHub;
@@ -43,6 +44,8 @@ public static class RunServicesExtensions
 
         services.AddSingleton<PermissionChecker>();
         services.AddSingleton<SecretRedactor>();
+        services.AddSingleton<ModelAccess>();
+        services.AddSingleton<IValidateOptions<AgentOptions>, ModelAccessValidator>();
         services.AddSingleton<RunnerLauncher>();
         services.AddSingleton<StatusCommentPublisher>();
         services.AddSingleton<RegistryPublisher>();

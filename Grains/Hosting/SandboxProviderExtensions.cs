@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using SandboxAgents.Sandboxes;
 using SandboxAgents.Sandboxes.Daytona;
+using SandboxAgents.Sandboxes.Egress;
 using SandboxAgents.Sandboxes.Local;
 
 namespace SandboxAgents.Hosting;
@@ -28,6 +29,7 @@ public static class SandboxProviderExtensions
         services.AddSingleton<IValidateOptions<SandboxOptions>, SandboxOptionsValidator>();
 
         services.AddOptions<LocalSandboxOptions>().BindConfiguration(LocalSandboxOptions.SectionName);
+        services.AddEgressProxy();
         services.AddOptions<DaytonaOptions>().BindConfiguration(DaytonaOptions.SectionName);
         services.AddHttpClient(DaytonaHttp.ClientName, (provider, http) =>
             {

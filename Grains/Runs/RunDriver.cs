@@ -25,6 +25,9 @@ public sealed partial class RunDriver(
     IOptions<GitOptions> git,
     IOptions<RunOptions> options)
 {
+    /// <summary>Refused hosts kept per run; the proxy keeps its own cap too.</summary>
+    private const int MaxBlockedHosts = 50;
+
     public async Task AdvanceAsync(RunContext context, CancellationToken cancellationToken)
     {
         foreach (var run in context.State.Runs.Where(r => !r.IsSettled).ToList())
@@ -140,10 +143,21 @@ public sealed partial class RunDriver(
     {
         var status = await sandboxes.GetCommandAsync(run.SandboxId!, run.CommandId!, options.Value.LogTailLines, cancellationToken);
         var tail = status.LogTail.Select(redactor.Redact).ToList();
-        if (!tail.SequenceEqual(run.LogTail, StringComparer.Ordinal))
+        var changed = !tail.SequenceEqual(run.LogTail, StringComparer.Ordinal);
+        if (changed) run.LogTail = tail;
+        var blocked = status.BlockedHosts.Except(run.BlockedHosts, StringComparer.Ordinal).ToList();
+        if (blocked.Count > 0)
         {
-            run.LogTail = tail;
-            await context.SaveAsync();
+            run.BlockedHosts.AddRange(blocked.Take(Math.Max(0, MaxBlockedHosts - run.BlockedHosts.Count)));
+            run.Version++;
+            changed = true;
+        }
+
+        if (changed) await context.SaveAsync();
+        if (status.LimitExceeded is { } limit)
+        {
+            await context.FinishAsync(run, RunState.Failed, limit);
+            return;
         }
 
         switch (status.Phase)

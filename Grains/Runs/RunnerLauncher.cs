@@ -14,6 +14,7 @@ namespace SandboxAgents.Runs;
 public sealed class RunnerLauncher(
     ISandboxProvider sandboxes,
     IRepositoryMirror mirror,
+    ModelAccess model,
     IOptions<AgentOptions> agent,
     IOptions<RunOptions> runs)
 {
@@ -27,6 +28,7 @@ public sealed class RunnerLauncher(
             [RunnerEnvironment.IssueNumber] = issue.Number.ToString(CultureInfo.InvariantCulture),
             [RunnerEnvironment.AgentCommand] = agent.Value.Command,
         };
+        foreach (var (name, value) in model.Environment()) environment[name] = value;
         return new SandboxSpec(run.SandboxName, SandboxLabels.For(runs.Value.InstanceId, issue, run.RunId), environment);
     }
 

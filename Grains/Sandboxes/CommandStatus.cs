@@ -9,4 +9,14 @@ public enum CommandPhase
     Lost,
 }
 
-public sealed record CommandStatus(CommandPhase Phase, int? ExitCode, IReadOnlyList<string> LogTail);
+/// <summary>
+/// How a started command is doing, and what its sandbox ran into: <see cref="LimitExceeded"/> says which resource
+/// limit the sandbox hit (the run cannot be trusted to go on), <see cref="BlockedHosts"/> the hosts its network filter
+/// refused so far (agent-chosen text).
+/// </summary>
+public sealed record CommandStatus(CommandPhase Phase, int? ExitCode, IReadOnlyList<string> LogTail)
+{
+    public string? LimitExceeded { get; init; }
+
+    public IReadOnlyList<string> BlockedHosts { get; init; } = [];
+}

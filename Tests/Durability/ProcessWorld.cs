@@ -20,14 +20,14 @@ public sealed class ProcessWorld : IAsyncDisposable
 
     public static async Task<ProcessWorld> CreateAsync()
     {
-        var root = Directory.CreateTempSubdirectory("sandbox-agents-process-");
+        var root = OpenTempFolder.Create("sandbox-agents-process-");
         var gitHub = await FakeGitHubServer.StartAsync();
         return new ProcessWorld(root, gitHub, BareRepository.Create(Path.Combine(root.FullName, "git"), "octo", "widgets"));
     }
 
     public Dictionary<string, string> Settings()
     {
-        var agents = Path.Combine(AppContext.BaseDirectory, "EndToEnd", "Agents");
+        var agents = OpenTempFolder.Agents();
         return new Dictionary<string, string>
         {
             ["GitHub:WebhookSecret"] = Secret,

@@ -24,6 +24,9 @@ public sealed class DaytonaServiceFixture : ServiceFixture
             ["Daytona:StartPollInterval"] = "00:00:00.010",
             ["Daytona:RetryDelay"] = "00:00:00.020",
             ["Daytona:AttemptTimeout"] = "00:00:05",
+            // Daytona sandboxes have no route to the service's model relay: the agent is given a key of its own.
+            ["Agent:ModelApiKey"] = "",
+            ["Agent:Environment:ANTHROPIC_API_KEY"] = AnthropicKey,
         };
     }
 

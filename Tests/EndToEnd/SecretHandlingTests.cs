@@ -14,9 +14,13 @@ public sealed class SecretHandlingTests(LocalServiceFixture service)
         await service.SendWebhookAsync("issues", payload);
         var done = await service.WaitForStateAsync(201, "Succeeded");
 
-        // The agent saw exactly its own environment: its key, the run's variables, none of the service's.
+        // The agent saw exactly its own environment: the run's variables, the way to the model through the egress
+        // proxy with a placeholder key, none of the service's, and neither the model key nor the GitHub token.
         var environment = service.Git.Show(done["branch"]!.GetValue<string>(), "environment.txt");
-        Assert.Contains($"ANTHROPIC_API_KEY={ServiceFixture.AnthropicKey}", environment);
+        Assert.Contains($"ANTHROPIC_API_KEY={SandboxAgents.Sandboxes.Egress.EgressEndpoint.PlaceholderApiKey}", environment);
+        Assert.Contains("ANTHROPIC_BASE_URL=http://127.0.0.1:3128/model", environment);
+        Assert.Contains("HTTPS_PROXY=http://127.0.0.1:3128", environment);
+        Assert.DoesNotContain(ServiceFixture.AnthropicKey, environment);
         Assert.Contains("AGENT_TASK_FILE=", environment);
         Assert.DoesNotContain(FakeGitHubServer.Token, environment);
         Assert.DoesNotContain(ServiceFixture.WebhookSecret, environment);

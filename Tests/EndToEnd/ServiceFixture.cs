@@ -26,7 +26,7 @@ public abstract class ServiceFixture : IAsyncLifetime
     public const string AnthropicKey = "sk-ant-e2e-not-a-real-key-0123456789";
     public static readonly TimeSpan AgentTimeout = TimeSpan.FromMinutes(20);
 
-    private readonly DirectoryInfo _root = Directory.CreateTempSubdirectory("sandbox-agents-e2e-");
+    private readonly DirectoryInfo _root = OpenTempFolder.Create("sandbox-agents-e2e-");
     private WebApplicationFactory<Program> _factory = null!;
     private int _delivery;
 
@@ -56,7 +56,7 @@ public abstract class ServiceFixture : IAsyncLifetime
         GitHub = await FakeGitHubServer.StartAsync();
         var gitRoot = Path.Combine(_root.FullName, "git");
         Git = BareRepository.Create(gitRoot, "octo", "widgets");
-        var agents = Path.Combine(AppContext.BaseDirectory, "EndToEnd", "Agents");
+        var agents = OpenTempFolder.Agents();
 
         var settings = new Dictionary<string, string>
         {
@@ -66,7 +66,7 @@ public abstract class ServiceFixture : IAsyncLifetime
             ["GitHub:GitUrl"] = new Uri(gitRoot + "/").AbsoluteUri,
             ["Agent:Command"] = $"bash {Path.Combine(agents, "scripted-agent.sh")}",
             ["Agent:Timeout"] = AgentTimeout.ToString(),
-            ["Agent:Environment:ANTHROPIC_API_KEY"] = AnthropicKey,
+            ["Agent:ModelApiKey"] = AnthropicKey,
             ["Api:Key"] = OperatorKey,
             ["Runs:PollInterval"] = "00:00:00.100",
             ["Runs:InstanceId"] = "e2e",

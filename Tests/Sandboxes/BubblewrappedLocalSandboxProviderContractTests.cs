@@ -1,6 +1,7 @@
 using System.Text;
 using SandboxAgents.Sandboxes;
 using SandboxAgents.Sandboxes.Local;
+using SandboxAgents.Tests.Fakes;
 
 namespace SandboxAgents.Tests.Sandboxes;
 
@@ -11,9 +12,13 @@ namespace SandboxAgents.Tests.Sandboxes;
 public sealed class BubblewrappedLocalSandboxProviderContractTests : LocalSandboxContractTestsBase
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
-    private readonly DirectoryInfo _outside = Directory.CreateTempSubdirectory("outside-sandbox-");
+    private readonly DirectoryInfo _outside = OpenTempFolder.Create("outside-sandbox-");
 
     protected override string Isolation => LocalSandboxOptions.Bubblewrap;
+
+    protected override string InsideWork(SandboxInfo sandbox) => "/workspace";
+
+    protected override IReadOnlyCollection<string> NetworkVariables => ["HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "NO_PROXY", "no_proxy"];
 
     public override async Task DisposeAsync()
     {
@@ -55,7 +60,8 @@ public sealed class BubblewrappedLocalSandboxProviderContractTests : LocalSandbo
         Assert.Equal(1, root.ExitCode);
         Assert.NotEqual(0, meta.ExitCode);
         Assert.DoesNotContain("s3cret", meta.Output, StringComparison.Ordinal);
-        Assert.True(int.Parse(processes.Output.Trim(), System.Globalization.CultureInfo.InvariantCulture) <= 4, $"PID namespace shows: {processes.Output}");
+        // bubblewrap's init, the egress forwarder, the command's shell, ls and grep: nothing of the host.
+        Assert.True(int.Parse(processes.Output.Trim(), System.Globalization.CultureInfo.InvariantCulture) <= 5, $"PID namespace shows: {processes.Output}");
     }
 
     [Fact]

@@ -1,38 +1,60 @@
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 using SandboxAgents.Sandboxes.Local;
 
 namespace SandboxAgents.Tests.Sandboxes;
 
 public sealed class LocalIsolationTests : IDisposable
 {
-    private readonly DirectoryInfo _root = Directory.CreateTempSubdirectory("local-isolation-tests-");
+    private readonly DirectoryInfo _root = SandboxAgents.Tests.Fakes.OpenTempFolder.Create("local-isolation-tests-");
 
     public void Dispose() => _root.Delete(recursive: true);
 
     [Fact]
-    public void Create_IsolationRequiredButBubblewrapMissing_ThrowsAClearError()
+    public async Task Create_IsolationRequiredButBubblewrapMissing_ThrowsAClearError()
     {
-        var error = Assert.Throws<InvalidOperationException>(() => Create(LocalSandboxOptions.Bubblewrap, "/nonexistent/bwrap"));
+        await using var host = Host(LocalSandboxOptions.Bubblewrap, "/nonexistent/bwrap");
+
+        var error = Assert.Throws<InvalidOperationException>(() => host.Provider);
 
         Assert.Contains("/nonexistent/bwrap", error.Message, StringComparison.Ordinal);
         Assert.Contains("not installed", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void Create_AutoWithBubblewrapMissing_RunsUnisolated() =>
-        Assert.False(Create(LocalSandboxOptions.Auto, "/nonexistent/bwrap").IsIsolated);
+    public async Task Create_AutoWithBubblewrapMissing_RefusesAndNamesThePackageAndTheWayOut()
+    {
+        await using var host = Host(LocalSandboxOptions.Auto, "/nonexistent/bwrap");
+
+        var error = Assert.Throws<InvalidOperationException>(() => host.Provider);
+
+        Assert.Contains("install the 'bubblewrap' package", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Sandbox:Local:Isolation=none", error.Message, StringComparison.Ordinal);
+    }
 
     [Fact]
-    public void Create_Auto_IsIsolatedExactlyWhenBubblewrapWorks() =>
-        Assert.Equal(BubblewrapLocator.IsBubblewrapAvailable(), Create(LocalSandboxOptions.Auto, null).IsIsolated);
+    public async Task Create_AutoWithBubblewrapInstalled_IsIsolated()
+    {
+        await using var host = Host(LocalSandboxOptions.Auto, null);
+
+        Assert.True(host.Provider.IsIsolated);
+    }
 
     [Fact]
-    public void Create_UnknownIsolation_Throws() =>
-        Assert.Throws<InvalidOperationException>(() => Create("chroot", null));
+    public async Task Create_None_RunsUnisolatedAndSaysSoAtStart()
+    {
+        await using var host = Host(LocalSandboxOptions.None, null);
 
-    private LocalSandboxProvider Create(string isolation, string? bubblewrap) => new(
-        Options.Create(new LocalSandboxOptions { Root = _root.FullName, Isolation = isolation, BubblewrapPath = bubblewrap }),
-        TimeProvider.System,
-        NullLogger<LocalSandboxProvider>.Instance);
+        Assert.False(host.Provider.IsIsolated);
+        Assert.Contains(host.Logs.Lines, l => l.StartsWith("Warning", StringComparison.Ordinal) && l.Contains("NOT isolated", StringComparison.Ordinal) && l.Contains("trust", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Create_UnknownIsolation_Throws()
+    {
+        await using var host = Host("chroot", null);
+
+        Assert.Throws<InvalidOperationException>(() => host.Provider);
+    }
+
+    private LocalProviderHost Host(string isolation, string? bubblewrap) =>
+        LocalProviderHost.Create(new LocalSandboxOptions { Root = _root.FullName, Isolation = isolation, BubblewrapPath = bubblewrap });
 }

@@ -1,6 +1,4 @@
 using System.Text.Json;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using SandboxAgents.Sandboxes;
 using SandboxAgents.Sandboxes.Local;
@@ -11,7 +9,8 @@ namespace SandboxAgents.Tests.Sandboxes;
 /// <summary>The contract for the local provider under one isolation setting, plus what only a local provider can show.</summary>
 public abstract class LocalSandboxContractTestsBase : SandboxProviderContractTests
 {
-    private readonly DirectoryInfo _root = Directory.CreateTempSubdirectory("local-sandbox-tests-");
+    private readonly DirectoryInfo _root = OpenTempFolder.Create("local-sandbox-tests-");
+    private readonly List<LocalProviderHost> _hosts = [];
 
     protected abstract string Isolation { get; }
 
@@ -19,13 +18,21 @@ public abstract class LocalSandboxContractTestsBase : SandboxProviderContractTes
 
     protected LocalSandboxProvider Local => (LocalSandboxProvider)Provider;
 
+    /// <summary>The work folder as the sandbox's commands see it.</summary>
+    protected abstract string InsideWork(SandboxInfo sandbox);
+
+    /// <summary>The variables the provider adds so that commands reach the network (the egress proxy's).</summary>
+    protected virtual IReadOnlyCollection<string> NetworkVariables => [];
+
     protected override ISandboxProvider CreateProvider() => CreateLocal(TimeProvider.System);
 
-    protected LocalSandboxProvider CreateLocal(TimeProvider time, Action<LocalSandboxOptions>? configure = null)
+    protected LocalSandboxProvider CreateLocal(TimeProvider time, Action<LocalSandboxOptions>? configure = null, string network = SandboxAgents.Sandboxes.Egress.NetworkOptions.Proxy)
     {
         var options = new LocalSandboxOptions { Root = Root, Isolation = Isolation };
         configure?.Invoke(options);
-        return new LocalSandboxProvider(Options.Create(options), time, NullLogger<LocalSandboxProvider>.Instance);
+        var host = LocalProviderHost.Create(options, time, network);
+        _hosts.Add(host);
+        return host.Provider;
     }
 
     protected string WorkOf(SandboxInfo sandbox) => Path.Combine(Root, sandbox.Id, "work");
@@ -37,6 +44,7 @@ public abstract class LocalSandboxContractTestsBase : SandboxProviderContractTes
     public override async Task DisposeAsync()
     {
         await base.DisposeAsync();
+        foreach (var host in _hosts) await host.DisposeAsync();
         _root.Delete(recursive: true);
     }
 
@@ -49,11 +57,13 @@ public abstract class LocalSandboxContractTestsBase : SandboxProviderContractTes
 
         var variables = result.Output.Split('\0', StringSplitOptions.RemoveEmptyEntries).Select(v => v.Split('=', 2)).ToDictionary(v => v[0], v => v[1]);
         Assert.Equal("/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", variables["PATH"]);
-        Assert.Equal(WorkOf(sandbox), variables["HOME"]);
+        Assert.Equal(InsideWork(sandbox), variables["HOME"]);
         Assert.Equal("C.UTF-8", variables["LANG"]);
         Assert.Equal("t0ken", variables["SPEC_TOKEN"]);
+        Assert.StartsWith("cmd-", variables[CommandLauncher.CommandVariable]);
         // bash itself adds PWD, SHLVL and _; nothing else may appear.
-        Assert.Empty(variables.Keys.Except(["PATH", "HOME", "LANG", "SPEC_TOKEN", "PWD", "SHLVL", "_"]));
+        Assert.Empty(variables.Keys.Except(["PATH", "HOME", "LANG", "SPEC_TOKEN", "PWD", "SHLVL", "_", CommandLauncher.CommandVariable, .. NetworkVariables]));
+        Assert.All(NetworkVariables, name => Assert.True(variables.ContainsKey(name), $"{name} is missing"));
     }
 
     [Fact]
@@ -63,7 +73,7 @@ public abstract class LocalSandboxContractTestsBase : SandboxProviderContractTes
 
         var result = await Provider.ExecuteAsync(sandbox.Id, "pwd; echo \"$HOME\"; touch ~/at-home", TimeSpan.FromSeconds(60), CancellationToken.None);
 
-        Assert.Equal($"{WorkOf(sandbox)}\n{WorkOf(sandbox)}\n", result.Output);
+        Assert.Equal($"{InsideWork(sandbox)}\n{InsideWork(sandbox)}\n", result.Output);
         Assert.True(File.Exists(Path.Combine(WorkOf(sandbox), "at-home")));
     }
 

@@ -1,3 +1,4 @@
+using SandboxAgents.Sandboxes;
 using SandboxAgents.Sandboxes.Local;
 
 namespace SandboxAgents.Tests.Sandboxes;
@@ -6,6 +7,8 @@ namespace SandboxAgents.Tests.Sandboxes;
 public sealed class LocalSandboxProviderContractTests : LocalSandboxContractTestsBase
 {
     protected override string Isolation => LocalSandboxOptions.None;
+
+    protected override string InsideWork(SandboxInfo sandbox) => WorkOf(sandbox);
 
     [Fact]
     public void IsIsolated_WithIsolationNone_IsFalse() => Assert.False(Local.IsIsolated);

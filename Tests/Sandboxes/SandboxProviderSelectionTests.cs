@@ -21,9 +21,9 @@ public sealed class SandboxProviderSelectionTests
     }
 
     [Fact]
-    public void Default_IsLocal()
+    public async Task Default_IsLocal()
     {
-        using var provider = Build([]);
+        await using var provider = Build([]);
 
         Assert.IsType<LocalSandboxProvider>(provider.GetRequiredService<ISandboxProvider>());
     }

@@ -1,17 +1,31 @@
 namespace SandboxAgents.Sandboxes.Local;
 
 /// <summary>
-/// The bubblewrap command line for one sandbox command: the host's system folders read-only, the sandbox's working
-/// folder writable at its own host path, configured extra paths, its own /proc, /dev, /tmp and PID namespace, and
-/// nothing else of the host (no /root, no service data, not the sandbox's metadata).
+/// The bubblewrap command line for one sandbox command. The command runs as user 1000 of its own user namespace with
+/// every capability dropped, no new privileges, further user namespaces refused, its own PID, IPC, UTS and cgroup
+/// namespaces, a new session (no TIOCSTI into the service's terminal), and its own network namespace unless the host
+/// network is asked for. It sees the host's <c>/usr</c> read-only, a minimal <c>/etc</c>, its own <c>/proc</c>,
+/// <c>/dev</c> and size-limited <c>/tmp</c>, its work folder at <c>/workspace</c>, the configured read-only paths,
+/// and, when it reaches the network through the egress proxy, that proxy's socket folder. Nothing else of the host;
+/// everything outside <c>/workspace</c> and <c>/tmp</c> is read-only.
 /// </summary>
 internal static class BubblewrapArguments
 {
+    public const string Workspace = "/workspace";
     private static readonly string[] UsrLinks = ["/bin", "/lib", "/lib64", "/sbin"];
 
-    public static IReadOnlyList<string> For(string bubblewrap, string workDirectory, LocalSandboxOptions options, string command)
+    public static IReadOnlyList<string> For(string bubblewrap, LocalSandbox sandbox, LocalSandboxOptions options, SandboxNetwork network, string command)
     {
-        var arguments = new List<string> { bubblewrap, "--ro-bind", "/usr", "/usr" };
+        var inside = SandboxUser.InsideId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var arguments = new List<string>
+        {
+            bubblewrap,
+            "--unshare-user", "--uid", inside, "--gid", inside, "--disable-userns",
+            "--unshare-pid", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup", "--hostname", "sandbox",
+            "--new-session", "--die-with-parent", "--cap-drop", "ALL",
+            "--ro-bind", "/usr", "/usr",
+        };
+        if (!network.SharesHost) arguments.Add("--unshare-net");
         foreach (var folder in UsrLinks)
         {
             var info = new DirectoryInfo(folder);
@@ -19,11 +33,14 @@ internal static class BubblewrapArguments
             else if (info.Exists) arguments.AddRange(["--ro-bind", folder, folder]);
         }
 
-        // Order matters: later mounts land on top of earlier ones, so /tmp comes before binds that may live under it.
-        arguments.AddRange(["--ro-bind", "/etc", "/etc", "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"]);
+        arguments.AddRange(MinimalEtc.Arguments(sandbox.Etc, network.SharesHost));
+        arguments.AddRange(["--proc", "/proc", "--dev", "/dev"]);
+        arguments.AddRange(["--size", options.Limits.TmpBytes.ToString(System.Globalization.CultureInfo.InvariantCulture), "--tmpfs", "/tmp"]);
         foreach (var path in options.ReadOnlyPaths.Where(Path.Exists)) arguments.AddRange(["--ro-bind", path, path]);
-        arguments.AddRange(["--bind", workDirectory, workDirectory, "--chdir", workDirectory]);
-        arguments.AddRange(["--unshare-pid", "--unshare-ipc", "--unshare-uts", "--die-with-parent", "--", "/bin/bash", "-c", command]);
+        if (network.ProxySocketFolder is { } proxy) arguments.AddRange(["--ro-bind", sandbox.Net, proxy]);
+        arguments.AddRange(["--bind", sandbox.Work, Workspace, "--remount-ro", "/", "--chdir", Workspace]);
+        arguments.Add("--");
+        arguments.AddRange(network.Wrap(command));
         return arguments;
     }
 }

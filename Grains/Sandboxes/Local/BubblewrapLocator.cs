@@ -9,18 +9,30 @@ public static class BubblewrapLocator
     private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(10);
 
     /// <summary>Whether bubblewrap is installed and can start an isolated process.</summary>
-    public static bool IsBubblewrapAvailable() => Find(null) is not null;
+    public static bool IsBubblewrapAvailable() => Find(null, Environment.IsPrivilegedProcess ? new LocalSandboxOptions().FirstUid : null) is not null;
 
     /// <summary>The configured executable, else <c>/usr/bin/bwrap</c>, else <c>bwrap</c> on PATH, if it works; otherwise null.</summary>
-    public static string? Find(string? configured) =>
-        Candidates(configured).FirstOrDefault(path => File.Exists(path) && Works(path, out _));
+    public static string? Find(string? configured, int? sandboxUid) =>
+        Candidates(configured).FirstOrDefault(path => File.Exists(path) && Works(path, sandboxUid, out _));
 
-    /// <summary>Starts a trivial command inside bubblewrap; false (with bubblewrap's complaint) when that fails.</summary>
-    public static bool Works(string path, out string problem)
+    /// <summary>
+    /// Starts a trivial command inside bubblewrap with the namespaces sandboxes get, as the sandbox user would run it
+    /// (<paramref name="sandboxUid"/>, when the service is root); false (with bubblewrap's complaint) when that fails.
+    /// </summary>
+    public static bool Works(string path, int? sandboxUid, out string problem)
     {
-        var start = new ProcessStartInfo(path) { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (var argument in (string[])["--ro-bind", "/", "/", "--proc", "/proc", "--dev", "/dev", "--unshare-pid", "--die-with-parent", "--", "/bin/sh", "-c", ":"])
-            start.ArgumentList.Add(argument);
+        string[] probe =
+        [
+            path, "--unshare-user", "--uid", "1000", "--gid", "1000", "--disable-userns", "--unshare-pid", "--unshare-net", "--unshare-ipc",
+            "--unshare-uts", "--unshare-cgroup", "--cap-drop", "ALL", "--ro-bind", "/usr", "/usr", "--symlink", "usr/bin", "/bin",
+            "--symlink", "usr/lib", "/lib", "--symlink", "usr/lib64", "/lib64", "--proc", "/proc", "--dev", "/dev", "--die-with-parent", "--", "/usr/bin/true",
+        ];
+        string[] user = sandboxUid is { } uid
+            ? ["/usr/bin/setpriv", $"--reuid={uid}", $"--regid={uid}", "--clear-groups", "--"]
+            : [];
+        var command = user.Concat(probe).ToArray();
+        var start = new ProcessStartInfo(command[0]) { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true };
+        foreach (var argument in command[1..]) start.ArgumentList.Add(argument);
         start.Environment.Clear();
         try
         {

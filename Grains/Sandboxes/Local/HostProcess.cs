@@ -16,6 +16,29 @@ internal sealed record HostProcess(int Id, int Group, int Session, string? Worki
         }
     }
 
+    /// <summary>
+    /// Whether any live process carries the variable in its environment (as every process of a command inherits the
+    /// command's id). Reading environments is costly: only for the rare wait on a killed command.
+    /// </summary>
+    public static bool AnyWithVariable(string name, string value)
+    {
+        var needle = System.Text.Encoding.UTF8.GetBytes($"{name}={value}\0");
+        foreach (var process in All())
+        {
+            try
+            {
+                var environment = File.ReadAllBytes($"/proc/{process.Id.ToString(CultureInfo.InvariantCulture)}/environ");
+                if (environment.AsSpan().IndexOf(needle) >= 0) return true;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // It ended while being read.
+            }
+        }
+
+        return false;
+    }
+
     private static HostProcess? Read(string folder, int id)
     {
         try

@@ -4,8 +4,10 @@ using System.Text.Json;
 namespace SandboxAgents.Sandboxes.Local;
 
 /// <summary>
-/// One local sandbox on disk: <c>{Root}/{id}/work</c> is all the sandbox sees; <c>{Root}/{id}/meta</c> is the
-/// provider's (description, environment, command logs, exit codes, process groups) and never visible inside.
+/// One local sandbox on disk: <c>{Root}/{id}/work</c> is its working folder and HOME (<c>/workspace</c> inside, owned
+/// by its host user); <c>etc/</c> holds the files of its minimal <c>/etc</c>; <c>net/</c> the socket of its egress
+/// proxy; <c>meta/</c> is the provider's alone (description, environment, command logs, exit codes, process groups),
+/// owner-only and never visible inside.
 /// </summary>
 internal sealed class LocalSandbox(string root, string id)
 {
@@ -13,11 +15,14 @@ internal sealed class LocalSandbox(string root, string id)
     private const string EnvironmentFile = "environment.json";
     private const UnixFileMode OwnerOnlyFile = UnixFileMode.UserRead | UnixFileMode.UserWrite;
     private const UnixFileMode OwnerOnlyDirectory = OwnerOnlyFile | UnixFileMode.UserExecute;
+    private const UnixFileMode TraverseOnly = OwnerOnlyDirectory | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute;
 
     public string Id => id;
     public string Directory => Path.Combine(root, id);
     public string Work => Path.Combine(Directory, "work");
     public string Meta => Path.Combine(Directory, "meta");
+    public string Etc => Path.Combine(Directory, "etc");
+    public string Net => Path.Combine(Directory, "net");
     public bool Exists => File.Exists(Path.Combine(Meta, DescriptionFile));
 
     public string LogFile(string commandId) => Path.Combine(Meta, commandId + ".log");
@@ -25,13 +30,18 @@ internal sealed class LocalSandbox(string root, string id)
     public string GroupFile(string commandId) => Path.Combine(Meta, commandId + ".pgid");
 
     /// <summary>Makes the folders and writes the environment, then the description last: a sandbox exists once that is there.</summary>
-    public void Create(SandboxSpec spec, DateTimeOffset createdAt)
+    public void Create(SandboxSpec spec, DateTimeOffset createdAt, SandboxUser? user, IReadOnlyList<string>? cgroups)
     {
-        System.IO.Directory.CreateDirectory(Work);
-        if (OperatingSystem.IsWindows()) System.IO.Directory.CreateDirectory(Meta);
-        else System.IO.Directory.CreateDirectory(Meta, OwnerOnlyDirectory);
+        // The sandbox's own user must be able to pass through to what is bound for it, but list nothing.
+        CreateFolder(Directory, TraverseOnly);
+        CreateFolder(Work, OwnerOnlyDirectory);
+        FileOwner.Give(Work, user);
+        CreateFolder(Meta, OwnerOnlyDirectory);
+        MinimalEtc.Write(Etc);
+        CreateFolder(Net, TraverseOnly);
         WriteAtomically(Path.Combine(Meta, EnvironmentFile), JsonSerializer.SerializeToUtf8Bytes(spec.Environment));
-        WriteAtomically(Path.Combine(Meta, DescriptionFile), JsonSerializer.SerializeToUtf8Bytes(new SandboxDescription(spec.Name, spec.Labels, createdAt)));
+        WriteAtomically(Path.Combine(Meta, DescriptionFile),
+            JsonSerializer.SerializeToUtf8Bytes(new SandboxDescription(spec.Name, spec.Labels, createdAt, user, cgroups)));
     }
 
     public SandboxDescription Describe() =>
@@ -69,6 +79,13 @@ internal sealed class LocalSandbox(string root, string id)
         {
             return null;
         }
+    }
+
+    /// <summary>Makes the folder with exactly this mode (the process's umask does not apply).</summary>
+    private static void CreateFolder(string path, UnixFileMode mode)
+    {
+        System.IO.Directory.CreateDirectory(path);
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(path, mode);
     }
 
     /// <summary>Writes a private (0600) temporary file and renames it over the target, so readers never see half a file.</summary>

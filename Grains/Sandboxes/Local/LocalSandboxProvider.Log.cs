@@ -5,11 +5,17 @@ namespace SandboxAgents.Sandboxes.Local;
 /// <summary>What the local provider logs. Never a sandbox's environment: it holds secrets.</summary>
 public sealed partial class LocalSandboxProvider
 {
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Local sandboxes under {Root} are NOT isolated (bubblewrap is missing, not working or turned off): commands run with this service's rights. Fit only for trusted use.")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Local sandboxes under {Root} are NOT isolated (Sandbox:Local:Isolation=none): agents run with this service's rights, see its files and processes, and share its network. Fit only for agents you trust.")]
     private partial void LogUnisolated(string root);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Local sandboxes under {Root} run inside bubblewrap ({Bubblewrap})")]
-    private partial void LogIsolated(string root, string bubblewrap);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Local sandboxes under {Root} run inside bubblewrap ({Bubblewrap}) as {User}; network: {Network}")]
+    private partial void LogIsolated(string root, string bubblewrap, string user, string network);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Sandbox:Network=host: sandboxes share this machine's network, loopback services included (this service's ports, Redis). Fit only for agents you trust.")]
+    private partial void LogHostNetwork();
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Sandbox limits by {Mechanism}: {Processes} processes, {MemoryMegabytes} MB memory, {Cpus} CPUs, {DiskMegabytes} MB of files, {TmpMegabytes} MB /tmp")]
+    private partial void LogLimits(string mechanism, int processes, int memoryMegabytes, double cpus, int diskMegabytes, int tmpMegabytes);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Sandbox {SandboxId} created for {Name}")]
     private partial void LogCreated(string sandboxId, string name);

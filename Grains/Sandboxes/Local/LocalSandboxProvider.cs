@@ -2,50 +2,102 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using SandboxAgents.Sandboxes.Egress;
+using SandboxAgents.Sandboxes.Local.Cgroups;
 
 namespace SandboxAgents.Sandboxes.Local;
 
 /// <summary>
 /// Sandboxes on this machine: a private folder each, commands as background process groups with only the sandbox's
-/// environment, inside bubblewrap when isolation is on. A command's exit code is written by a small wrapper next to
-/// its log, so its status outlives the process that started it. <see cref="TimeProvider"/> stamps creation times only;
-/// time-outs and waits for processes to end are real time, because the processes are real.
+/// environment, inside bubblewrap unless isolation is explicitly turned off, bounded by a cgroup (or rlimits), and
+/// reaching the network only through the egress proxy (unless configured otherwise). When the service runs as root
+/// each sandbox has its own host user. A command's exit code is written by a small wrapper next to its log, so its
+/// status outlives the process that started it. <see cref="TimeProvider"/> stamps creation times only; time-outs and
+/// waits for processes to end are real time, because the processes are real.
 /// </summary>
 public sealed partial class LocalSandboxProvider : ISandboxProvider
 {
     private readonly string _root;
+    private readonly LocalSandboxOptions _options;
     private readonly CommandLauncher _launcher;
+    private readonly SandboxNetwork _network;
+    private readonly EgressProxy _egress;
+    private readonly CgroupHost _cgroups;
+    private readonly SandboxUsers? _users;
+    private readonly DiskUsage _disk;
     private readonly TimeProvider _time;
     private readonly ILogger<LocalSandboxProvider> _logger;
     private readonly ConcurrentDictionary<(string Sandbox, string Command), Process> _running = new();
+    private readonly Lock _creating = new();
 
-    public LocalSandboxProvider(IOptions<LocalSandboxOptions> options, TimeProvider time, ILogger<LocalSandboxProvider> logger)
+    public LocalSandboxProvider(
+        IOptions<LocalSandboxOptions> options,
+        IOptions<NetworkOptions> network,
+        EgressProxy egress,
+        TimeProvider time,
+        ILogger<LocalSandboxProvider> logger)
     {
-        _root = Path.GetFullPath(options.Value.Root);
+        _options = options.Value;
+        if (_options.Limits.Problem() is { } problem) throw new InvalidOperationException(problem);
+        _root = Path.GetFullPath(_options.Root);
         _time = time;
         _logger = logger;
-        var bubblewrap = LocalIsolation.Resolve(options.Value);
-        _launcher = new CommandLauncher(options.Value, bubblewrap);
-        Directory.CreateDirectory(_root);
+        _egress = egress;
+        var privileged = Environment.IsPrivilegedProcess;
+        var bubblewrap = LocalIsolation.Resolve(_options, privileged ? _options.FirstUid : null);
+        _network = bubblewrap is null ? SandboxNetwork.Host : SandboxNetwork.From(network.Value.Mode);
+        if (_network.UsesProxy && Socat.Find() is null)
+            throw new InvalidOperationException(
+                "Sandbox:Network is 'proxy', which needs socat inside the sandboxes to reach the egress proxy: install the 'socat' package, or set Sandbox:Network=none.");
+        _launcher = new CommandLauncher(_options, bubblewrap, _network);
+        _users = privileged && bubblewrap is not null ? new SandboxUsers(_options.FirstUid, _options.UidCount) : null;
+        _cgroups = privileged ? CgroupHost.Detect() : CgroupHost.Unavailable("the service does not run as root");
+        _disk = new DiskUsage(_options.Limits.DiskCheckInterval);
+
+        SandboxRoot.Prepare(_root, _users is not null);
+        if (_users is not null)
+            foreach (var path in _options.ReadOnlyPaths.Where(Path.Exists)) SandboxRoot.RequireReachable(path, "Sandbox:Local:ReadOnlyPaths");
+        foreach (var sandbox in Existing()) if (sandbox.Describe().User is { } user) _users?.MarkTaken(user);
         if (bubblewrap is null) LogUnisolated(_root);
-        else LogIsolated(_root, bubblewrap);
+        else LogIsolated(_root, bubblewrap, _users is null ? "the service's own user" : $"its own host user from uid {_options.FirstUid}", _network.Mode);
+        if (_network.SharesHost && bubblewrap is not null) LogHostNetwork();
+        var limits = _options.Limits;
+        LogLimits(_cgroups.Description, limits.Processes, limits.MemoryMegabytes, limits.Cpus, limits.DiskMegabytes, limits.TmpMegabytes);
     }
 
     /// <summary>True when commands run inside bubblewrap; false means they run with the service's rights.</summary>
     public bool IsIsolated => _launcher.IsIsolated;
 
+    /// <summary>How the sandboxes reach the network: <c>proxy</c>, <c>none</c> or <c>host</c>.</summary>
+    public string NetworkMode => _network.Mode;
+
     public Task<SandboxInfo> CreateAsync(SandboxSpec spec, CancellationToken cancellationToken)
     {
         var sandbox = new LocalSandbox(_root, SandboxId.FromName(spec.Name));
-        if (sandbox.Exists)
+        lock (_creating)
         {
-            var existing = sandbox.Info();
-            return existing.Name == spec.Name
-                ? Task.FromResult(existing)
-                : throw new SandboxException($"Sandbox names '{spec.Name}' and '{existing.Name}' both map to id {sandbox.Id}.");
+            if (sandbox.Exists)
+            {
+                var existing = sandbox.Info();
+                return existing.Name == spec.Name
+                    ? Task.FromResult(existing)
+                    : throw new SandboxException($"Sandbox names '{spec.Name}' and '{existing.Name}' both map to id {sandbox.Id}.");
+            }
+
+            var user = _users?.Allocate();
+            try
+            {
+                var cgroup = _cgroups.For(sandbox.Id);
+                cgroup?.Create(_options.Limits);
+                sandbox.Create(spec, _time.GetUtcNow(), user, cgroup?.Directories);
+            }
+            catch
+            {
+                if (user is not null) _users!.Release(user);
+                throw;
+            }
         }
 
-        sandbox.Create(spec, _time.GetUtcNow());
         LogCreated(sandbox.Id, spec.Name);
         return Task.FromResult(sandbox.Info());
     }
@@ -67,8 +119,9 @@ public sealed partial class LocalSandboxProvider : ISandboxProvider
         {
             ProcessGroup.KillGroup(process.Id);
             await process.WaitForExitAsync(CancellationToken.None);
-            // Processes inside bubblewrap die with their namespace a moment after the wrapper: wait for that too.
-            for (var round = 0; round < 100 && HostProcess.All().Any(p => p.Group == process.Id); round++)
+            // Processes inside bubblewrap (a session of their own) die with their namespace a moment after the
+            // wrapper: wait until none carrying the command's id is left.
+            for (var round = 0; round < 250 && (HostProcess.All().Any(p => p.Group == process.Id) || HostProcess.AnyWithVariable(CommandLauncher.CommandVariable, commandId)); round++)
             {
                 ProcessGroup.KillGroup(process.Id);
                 await Task.Delay(TimeSpan.FromMilliseconds(20), CancellationToken.None);
@@ -104,22 +157,32 @@ public sealed partial class LocalSandboxProvider : ISandboxProvider
 
         // The exit code is written after the last output: read it first, so an ended command's tail is complete.
         if (sandbox.ExitCode(commandId) is { } exitCode)
-            return new CommandStatus(CommandPhase.Exited, exitCode, await LogTail.ReadAsync(sandbox.LogFile(commandId), tailLines, cancellationToken));
+            return Report(sandbox, new CommandStatus(CommandPhase.Exited, exitCode, await LogTail.ReadAsync(sandbox.LogFile(commandId), tailLines, cancellationToken)));
         var tail = await LogTail.ReadAsync(sandbox.LogFile(commandId), tailLines, cancellationToken);
-        if (ProcessGroup.IsAlive(group)) return new CommandStatus(CommandPhase.Running, null, tail);
+        if (ProcessGroup.IsAlive(group))
+        {
+            // After a restart of the service its sandboxes' proxy sockets are gone: listen again for the live ones.
+            OpenEgress(sandbox);
+            return Report(sandbox, new CommandStatus(CommandPhase.Running, null, tail));
+        }
 
         // The wrapper writes the exit code just before it ends: look again before calling the command lost.
         return sandbox.ExitCode(commandId) is { } late
-            ? new CommandStatus(CommandPhase.Exited, late, await LogTail.ReadAsync(sandbox.LogFile(commandId), tailLines, cancellationToken))
-            : new CommandStatus(CommandPhase.Lost, null, tail);
+            ? Report(sandbox, new CommandStatus(CommandPhase.Exited, late, await LogTail.ReadAsync(sandbox.LogFile(commandId), tailLines, cancellationToken)))
+            : Report(sandbox, new CommandStatus(CommandPhase.Lost, null, tail));
     }
 
     public async Task UploadAsync(string sandboxId, string path, Stream content, CancellationToken cancellationToken)
     {
-        var file = SandboxPaths.Resolve(Require(sandboxId).Work, path);
-        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
-        await using var target = new FileStream(file, FileMode.Create, FileAccess.Write, FileShare.None);
-        await content.CopyToAsync(target, cancellationToken);
+        var sandbox = Require(sandboxId);
+        var file = SandboxPaths.Resolve(sandbox.Work, path);
+        var folder = Path.GetDirectoryName(file)!;
+        Directory.CreateDirectory(folder);
+        var user = sandbox.Describe().User;
+        FileOwner.GiveDown(sandbox.Work, folder, user);
+        await using (var target = new FileStream(file, FileMode.Create, FileAccess.Write, FileShare.None))
+            await content.CopyToAsync(target, cancellationToken);
+        FileOwner.Give(file, user);
     }
 
     public async Task<bool> DownloadAsync(string sandboxId, string path, Stream destination, long maxBytes, CancellationToken cancellationToken)
@@ -136,6 +199,7 @@ public sealed partial class LocalSandboxProvider : ISandboxProvider
     {
         if (!SandboxId.IsValid(sandboxId)) return true;
         var sandbox = new LocalSandbox(_root, sandboxId);
+        await _egress.CloseAsync(sandbox.Id);
         foreach (var key in _running.Keys.Where(k => k.Sandbox == sandbox.Id))
         {
             if (!_running.TryRemove(key, out var process)) continue;
@@ -144,31 +208,64 @@ public sealed partial class LocalSandboxProvider : ISandboxProvider
         }
 
         if (!Directory.Exists(sandbox.Directory)) return true;
-        var stopped = await SandboxProcesses.KillAllAsync(sandbox, cancellationToken);
-        var removed = DirectoryRemover.TryRemove(sandbox.Directory);
-        if (stopped && removed) LogDeleted(sandbox.Id);
-        else LogDeleteIncomplete(sandbox.Id, stopped, removed);
-        return removed;
+        var description = sandbox.Exists ? sandbox.Describe() : null;
+        var cgroup = description?.Cgroups is { Count: > 0 } folders ? SandboxCgroup.From(folders) : null;
+        var stopped = await SandboxProcesses.KillAllAsync(sandbox, cgroup, description?.User, cancellationToken);
+        var removed = (cgroup?.TryRemove() ?? true) & DirectoryRemover.TryRemove(sandbox.Directory);
+        _disk.Forget(sandbox.Id);
+        if (stopped && removed)
+        {
+            if (description?.User is { } user) _users?.Release(user);
+            LogDeleted(sandbox.Id);
+        }
+        else
+        {
+            LogDeleteIncomplete(sandbox.Id, stopped, removed);
+        }
+
+        return stopped && removed;
     }
 
     public Task<IReadOnlyList<SandboxInfo>> ListAsync(IReadOnlyDictionary<string, string> labels, CancellationToken cancellationToken)
     {
-        IReadOnlyList<SandboxInfo> found = !Directory.Exists(_root) ? [] : [.. Directory.EnumerateDirectories(_root)
-            .Select(Path.GetFileName)
-            .Where(SandboxId.IsValid)
-            .Select(id => new LocalSandbox(_root, id!))
-            .Where(s => s.Exists)
+        IReadOnlyList<SandboxInfo> found = [.. Existing()
             .Select(s => s.Info())
             .Where(s => labels.All(l => s.Labels.TryGetValue(l.Key, out var v) && v == l.Value))];
         return Task.FromResult(found);
     }
 
+    private IEnumerable<LocalSandbox> Existing() =>
+        !Directory.Exists(_root) ? [] : Directory.EnumerateDirectories(_root)
+            .Select(Path.GetFileName)
+            .Where(SandboxId.IsValid)
+            .Select(id => new LocalSandbox(_root, id!))
+            .Where(s => s.Exists);
+
     private async Task<Process> LaunchAsync(LocalSandbox sandbox, string commandId, string command, CancellationToken cancellationToken)
     {
+        OpenEgress(sandbox);
         var process = await _launcher.StartAsync(sandbox, commandId, command, cancellationToken);
         sandbox.RecordGroup(commandId, process.Id);
         LogStarted(sandbox.Id, commandId, process.Id);
         return process;
+    }
+
+    private void OpenEgress(LocalSandbox sandbox)
+    {
+        if (!_network.UsesProxy || _egress.IsOpen(sandbox.Id)) return;
+        var user = sandbox.Describe().User;
+        _egress.Open(sandbox.Id, Path.Join(sandbox.Net, EgressEndpoint.SocketFileName), user?.Uid, user?.Gid);
+    }
+
+    /// <summary>Adds what the sandbox ran into: a limit the kernel counted or the disk walk found, the hosts its proxy refused.</summary>
+    private CommandStatus Report(LocalSandbox sandbox, CommandStatus status)
+    {
+        var description = sandbox.Describe();
+        var limits = _options.Limits;
+        var limit = description.Cgroups is { Count: > 0 } folders ? SandboxCgroup.From(folders).LimitReached(limits) : null;
+        if (limit is null && status.Phase == CommandPhase.Running && _disk.Exceeds(sandbox.Id, sandbox.Work, limits.DiskBytes) is { } used)
+            limit = $"The sandbox's files grew to {used / (1024 * 1024)} MB, over its limit of {limits.DiskMegabytes} MB.";
+        return status with { LimitExceeded = limit, BlockedHosts = _egress.BlockedHosts(sandbox.Id) };
     }
 
     private void Forget((string Sandbox, string Command) key)
