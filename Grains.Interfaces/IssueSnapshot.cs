@@ -18,7 +18,7 @@ public sealed record IssueSnapshot(
     [property: Id(9)] IReadOnlyList<string> LogTail,
     [property: Id(10)] string? Host = null);
 
-/// <summary>One run as the history shows it, newest last.</summary>
+/// <summary>One run as the history shows it, newest last. <see cref="BlockedHosts"/>: hosts its sandbox's network filter refused.</summary>
 [GenerateSerializer, Immutable, Alias("SandboxAgents.RunSummary")]
 public sealed record RunSummary(
     [property: Id(0)] string RunId,
@@ -33,7 +33,8 @@ public sealed record RunSummary(
     [property: Id(9)] string? Error,
     [property: Id(10)] decimal? CostUsd,
     [property: Id(11)] int? Turns,
-    [property: Id(12)] IReadOnlyList<StateChange> Transitions);
+    [property: Id(12)] IReadOnlyList<StateChange> Transitions,
+    [property: Id(13)] IReadOnlyList<string>? BlockedHosts = null);
 
 /// <summary>A state a run entered, when, and why.</summary>
 [GenerateSerializer, Immutable, Alias("SandboxAgents.StateChange")]

@@ -6,6 +6,7 @@ var role = ServiceRole.From(builder.Configuration);
 if (role.HostsSilo) builder.AddSandboxSilo();
 else builder.AddClusterClient();
 if (role.ServesGateway) builder.AddGateway();
+if (role.HostsSilo && role.ServesGateway) builder.RedactGeneratedWebhookSecret();
 
 var app = builder.Build();
 if (role.ServesGateway) app.MapGateway();

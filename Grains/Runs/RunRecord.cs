@@ -69,5 +69,5 @@ public sealed class RunRecord
 
     public RunSummary ToSummary() => new(
         RunId, State, Source, RequestedBy, SandboxId, SandboxDeleted, Branch, CommitSha, PullRequestUrl, Error, CostUsd, Turns,
-        [.. Transitions]);
+        [.. Transitions], [.. BlockedHosts]);
 }

@@ -58,9 +58,10 @@ public sealed class FakeSandboxProvider : ISandboxProvider
     {
         if (!_sandboxes.TryGetValue(sandboxId, out var sandbox) || sandbox.Deleted || !sandbox.Commands.TryGetValue(commandId, out var command))
             return Task.FromResult(new CommandStatus(CommandPhase.Lost, null, []));
-        return Task.FromResult(command.ExitCode is { } code
+        var status = command.ExitCode is { } code
             ? new CommandStatus(CommandPhase.Exited, code, command.Output)
-            : new CommandStatus(CommandPhase.Running, null, command.Output));
+            : new CommandStatus(CommandPhase.Running, null, command.Output);
+        return Task.FromResult(status with { LimitExceeded = sandbox.LimitExceeded, BlockedHosts = [.. sandbox.BlockedHosts] });
     }
 
     public async Task UploadAsync(string sandboxId, string path, Stream content, CancellationToken cancellationToken)
@@ -102,6 +103,11 @@ public sealed class FakeSandbox(string id, SandboxSpec spec)
     public IReadOnlyDictionary<string, string> Labels => spec.Labels;
     public ConcurrentDictionary<string, byte[]> Files { get; } = new();
     public ConcurrentDictionary<string, FakeCommand> Commands { get; } = new();
+
+    /// <summary>What the sandbox reports having run into, as a real provider's cgroup or egress proxy would.</summary>
+    public string? LimitExceeded { get; set; }
+
+    public ConcurrentQueue<string> BlockedHosts { get; } = new();
     private bool _deleted;
     public bool Deleted { get => Volatile.Read(ref _deleted); set => Volatile.Write(ref _deleted, value); }
 

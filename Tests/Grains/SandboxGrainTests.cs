@@ -77,6 +77,38 @@ public sealed class SandboxGrainTests(GrainClusterFixture fixture)
     }
 
     [Fact]
+    public async Task SandboxReachesALimit_EndsFailedWithTheReason_AndDeletesTheSandbox()
+    {
+        var issue = fixture.NextIssue();
+        var (_, sandbox) = await StartRunAsync(issue);
+
+        sandbox.LimitExceeded = "The sandbox reached its limit of 512 processes (a fork bomb, or a build that needs more).";
+        var done = await PollUntilAsync(issue, s => s.State == RunState.Failed && s.History[^1].SandboxDeleted, "Failed and cleaned up");
+
+        Assert.Equal(sandbox.LimitExceeded, done.Error);
+        Assert.True(sandbox.Deleted);
+        Assert.DoesNotContain(fixture.Mirror.Published, p => p.Issue == issue);
+        var comment = Assert.Single(fixture.GitHub.CommentsOn(issue));
+        await Eventually.TrueAsync(() => comment.Body.Contains("limit of 512 processes", StringComparison.Ordinal), "the reason on the issue");
+    }
+
+    [Fact]
+    public async Task SandboxNetworkRefusesHosts_RunRecordsEachOnce()
+    {
+        var issue = fixture.NextIssue();
+        var (running, sandbox) = await StartRunAsync(issue);
+
+        sandbox.BlockedHosts.Enqueue("evil.example.com");
+        sandbox.BlockedHosts.Enqueue("127.0.0.1:6379");
+        Poll();
+        await WaitForAsync(issue, s => s.History[^1].BlockedHosts?.Count == 2, "both hosts recorded");
+        sandbox.FinishRunner(RunnerResults.NoChanges(running.Branch!));
+        var done = await PollUntilAsync(issue, s => s.State == RunState.NoChanges, "NoChanges");
+
+        Assert.Equal(["evil.example.com", "127.0.0.1:6379"], done.History[^1].BlockedHosts);
+    }
+
+    [Fact]
     public async Task MirrorRefusesTheChanges_EndsFailedWithTheReason_WithoutPullRequest()
     {
         var issue = fixture.NextIssue();

@@ -1,23 +1,33 @@
-using Microsoft.Extensions.Options;
-using SandboxAgents.GitHub;
+using Microsoft.Extensions.Configuration;
 using SandboxAgents.Runs;
 
 namespace SandboxAgents.Tests.Runs;
 
 public sealed class SecretRedactorTests
 {
-    private static SecretRedactor Redactor()
-    {
-        var agent = new AgentOptions();
-        agent.Environment["CUSTOM_SECRET"] = "hunter2-but-longer";
-        return new SecretRedactor(
-            Options.Create(new GitHubOptions { Token = "configured-token-value", WebhookSecret = "webhook-secret-value" }),
-            Options.Create(agent));
-    }
+    private static SecretRedactor Redactor() => new(
+        new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["GitHub:Token"] = "configured-token-value",
+            ["GitHub:WebhookSecret"] = "webhook-secret-value",
+            ["Api:Key"] = "operator-key-value",
+            ["Agent:ModelApiKey"] = "model-key-value",
+            ["Daytona:ApiKey"] = "daytona-key-value",
+            ["Redis:ConnectionString"] = "redis.internal:6380,password=redis-password-value,ssl=true",
+            ["Agent:Environment:CUSTOM_SECRET"] = "hunter2-but-longer",
+            ["Notifications:Webhooks:0:Secret"] = "notification-secret",
+        }).Build(),
+        [new KnownSecret(() => "generated-webhook-secret")]);
 
     [Theory]
     [InlineData("token configured-token-value here")]
     [InlineData("secret webhook-secret-value")]
+    [InlineData("the generated-webhook-secret leaked")]
+    [InlineData("Bearer operator-key-value")]
+    [InlineData("x-api-key: model-key-value")]
+    [InlineData("dtn daytona-key-value")]
+    [InlineData("AUTH redis-password-value")]
+    [InlineData("sig notification-secret")]
     [InlineData("env hunter2-but-longer")]
     [InlineData("ghp_abcdefghijklmnopqrstuvwxyz0123")]
     [InlineData("ghs_abcdefghijklmnopqrstuvwxyz0123")]
@@ -29,7 +39,7 @@ public sealed class SecretRedactorTests
         var redacted = Redactor().Redact(text);
 
         Assert.Contains("[redacted]", redacted);
-        Assert.DoesNotMatch("configured-token-value|webhook-secret-value|hunter2|ghp_a|ghs_a|github_pat_1|sk-ant-api|abc123", redacted);
+        Assert.DoesNotMatch("configured-token|webhook-secret|operator-key|model-key|daytona-key|redis-password|notification-secret|hunter2|ghp_a|ghs_a|github_pat_1|sk-ant-api|abc123", redacted);
     }
 
     [Fact]
