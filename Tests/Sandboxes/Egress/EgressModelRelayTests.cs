@@ -150,6 +150,32 @@ public sealed class EgressModelRelayTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Relay_AgentHangsUpWhileTheModelThinks_CancelsTheUpstreamRequest()
+    {
+        var arrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var aborted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _api.Respond = async context =>
+        {
+            arrived.SetResult();
+            try
+            {
+                await Task.Delay(Timeout.InfiniteTimeSpan, context.RequestAborted); // a model that never answers
+            }
+            catch (OperationCanceledException)
+            {
+                aborted.SetResult();
+            }
+        };
+        var client = await _harness.ConnectAsync(_harness.OpenSandbox());
+        await RawHttp.SendAsync(client, "POST /model/v1/messages HTTP/1.1\r\nContent-Length: 2\r\n\r\n{}");
+        await arrived.Task.WaitAsync(RawHttp.Bound);
+
+        client.Dispose();
+
+        await aborted.Task.WaitAsync(RawHttp.Bound);
+    }
+
+    [Fact]
     public async Task Relay_AbsoluteFormToTheProxyItself_IsRelayed()
     {
         var sandbox = _harness.OpenSandbox();

@@ -9,7 +9,12 @@ public sealed class EgressRequestTests : IAsyncLifetime
 
     public Task InitializeAsync()
     {
-        _harness = EgressHarness.Start(new Dictionary<string, string?> { ["Sandbox:Network:RequestTimeout"] = "00:00:00.300" });
+        _harness = EgressHarness.Start(new Dictionary<string, string?>
+        {
+            ["Sandbox:Network:RequestTimeout"] = "00:00:00.300",
+            ["Agent:ModelApiKey"] = EgressHarness.ModelKey,
+            ["Agent:ModelApiUrl"] = $"http://127.0.0.1:{LoopbackPort.Free()}/", // never reached by these requests
+        });
         return Task.CompletedTask;
     }
 
@@ -96,6 +101,18 @@ public sealed class EgressRequestTests : IAsyncLifetime
         var response = await RawHttp.ReadResponseAsync(client);
 
         Assert.Equal(408, response.Status);
+    }
+
+    [Fact]
+    public async Task BodyNotFinished_Is408AfterTheRequestTimeout()
+    {
+        using var client = await _harness.ConnectAsync(_harness.OpenSandbox());
+
+        await RawHttp.SendAsync(client, "POST /model/v1/messages HTTP/1.1\r\nContent-Length: 10\r\n\r\n{}");
+        var response = await RawHttp.ReadResponseAsync(client);
+
+        Assert.Equal(408, response.Status);
+        Assert.Equal("request not received in time\n", response.Body);
     }
 
     [Fact]
