@@ -74,6 +74,19 @@ public sealed class EgressRequestTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task HeadSentAByteAtATime_IsRead()
+    {
+        var sandbox = _harness.OpenSandbox();
+        using var client = await _harness.ConnectAsync(sandbox);
+
+        foreach (var b in "CONNECT github.com:443 HTTP/1.1\r\nHost: github.com:443\r\n\r\n"u8.ToArray()) await RawHttp.SendAsync(client, [b]);
+        var response = await RawHttp.ReadResponseAsync(client);
+
+        Assert.Equal(403, response.Status);
+        Assert.Equal(["github.com"], _harness.Proxy.BlockedHosts(sandbox));
+    }
+
+    [Fact]
     public async Task HeadOver16KiB_Is431()
     {
         var sandbox = _harness.OpenSandbox();
