@@ -63,6 +63,16 @@ public sealed class EgressProxyLifecycleTests : IAsyncLifetime
     }
 
     [Fact]
+    public void Open_InAFolderThatIsMissing_ThrowsAndStaysClosed()
+    {
+        var path = Path.Combine(_harness.Folder.FullName, "missing", EgressEndpoint.SocketFileName);
+
+        Assert.Throws<DirectoryNotFoundException>(() => _harness.Proxy.Open("sbx-nowhere", path));
+
+        Assert.False(_harness.Proxy.IsOpen("sbx-nowhere"));
+    }
+
+    [Fact]
     public async Task Open_WithoutOwner_LetsAnyoneConnect()
     {
         var sandbox = _harness.OpenSandbox();
