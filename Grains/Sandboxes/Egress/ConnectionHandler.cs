@@ -20,16 +20,12 @@ internal sealed class ConnectionHandler(TunnelOpener tunnels, ModelRelay relay, 
         using var reading = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, stopping);
         try
         {
-            if (await input.ReadHeadAsync(reading.Token) is not { } text) return;
-            await RouteAsync(sandboxId, RequestHeadParser.Parse(text), input, client, reading.Token, stopping);
+            if (await ReadHeadAsync(input, reading.Token, stopping) is not { } head) return;
+            await RouteAsync(sandboxId, head, input, client, reading.Token, stopping);
         }
         catch (ProxyRefusal refusal)
         {
             await RefuseAsync(sandboxId, blocked, client, refusal, stopping);
-        }
-        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !stopping.IsCancellationRequested)
-        {
-            if (input.HasReceived) await RefuseAsync(sandboxId, blocked, client, new ProxyRefusal(408, "request not received in time"), stopping);
         }
         catch (Exception e) when (e is SocketException or IOException or OperationCanceledException or ObjectDisposedException)
         {
@@ -40,6 +36,19 @@ internal sealed class ConnectionHandler(TunnelOpener tunnels, ModelRelay relay, 
 #pragma warning restore CA1031
         {
             logger.ConnectionFailed(sandboxId, e);
+        }
+    }
+
+    /// <summary>The request head; null when the client closed or stayed silent without sending anything.</summary>
+    private static async Task<RequestHead?> ReadHeadAsync(HttpInput input, CancellationToken reading, CancellationToken stopping)
+    {
+        try
+        {
+            return await input.ReadHeadAsync(reading) is { } text ? RequestHeadParser.Parse(text) : null;
+        }
+        catch (OperationCanceledException) when (!stopping.IsCancellationRequested)
+        {
+            return input.HasReceived ? throw ProxyRefusal.TimedOut() : null;
         }
     }
 
@@ -58,27 +67,7 @@ internal sealed class ConnectionHandler(TunnelOpener tunnels, ModelRelay relay, 
             return;
         }
 
-        var rest = ModelRest(head.Target);
-        await relay.RunAsync(sandboxId, head, rest, input, client, reading, stopping);
-    }
-
-    /// <summary>The path and query after <c>/model</c> for a model request (origin-form, or absolute-form to this proxy); anything else is refused.</summary>
-    private static string ModelRest(string target)
-    {
-        if (target.StartsWith('/'))
-            return ModelRoute.TryMatch(target, out var rest) ? rest : throw new ProxyRefusal(403, "this proxy serves CONNECT to allowed hosts and /model/ only");
-        var scheme = target.IndexOf("://", StringComparison.Ordinal);
-        if (scheme <= 0 || target[..scheme].ToLowerInvariant() is not ("http" or "https")) throw ProxyRefusal.BadRequest("malformed request target");
-        var afterScheme = target[(scheme + 3)..];
-        var authorityEnd = afterScheme.IndexOfAny(['/', '?']);
-        var authority = authorityEnd < 0 ? afterScheme : afterScheme[..authorityEnd];
-        var pathAndQuery = authorityEnd < 0 ? "/" : afterScheme[authorityEnd..];
-        if (authority.Contains('@', StringComparison.Ordinal) || !HostPort.TryParse(authority, out var host)) throw ProxyRefusal.BadRequest("malformed request target");
-        var isHttp = target[..scheme].Equals("http", StringComparison.OrdinalIgnoreCase);
-        if (isHttp && host.Host is "localhost" or "127.0.0.1" && host.Port == EgressEndpoint.SandboxPort && ModelRoute.TryMatch(pathAndQuery, out var modelRest))
-            return modelRest;
-        var shown = host.Display(isHttp ? 80 : AllowRule.HttpsPort);
-        throw ProxyRefusal.Forbidden(shown, $"plain HTTP to {shown} is refused: only HTTPS (CONNECT) to allowed hosts goes out");
+        await relay.RunAsync(sandboxId, head, RequestTarget.ModelRest(head.Target), input, client, reading, stopping);
     }
 
     private async Task RefuseAsync(string sandboxId, BlockedHostLog blocked, Socket client, ProxyRefusal refusal, CancellationToken stopping)

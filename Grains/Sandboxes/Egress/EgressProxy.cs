@@ -53,7 +53,9 @@ public sealed class EgressProxy : IAsyncDisposable
                 throw new InvalidOperationException($"The egress proxy of sandbox {sandboxId} already listens on {open.SocketPath}, not {path}.");
             }
 
-            _sandboxes[sandboxId] = SandboxListener.Start(sandboxId, path, ownerUid, ownerGid, _handler, _maxConnections, _logger);
+            var listener = new SandboxListener(sandboxId, path, _handler, _maxConnections, _logger);
+            listener.Start(ownerUid, ownerGid);
+            _sandboxes[sandboxId] = listener;
         }
 
         _logger.Opened(sandboxId, path);

@@ -13,5 +13,7 @@ internal sealed class ProxyRefusal(int status, string reason, string? blockedHos
 
     public static ProxyRefusal BadRequest(string reason) => new(400, reason);
 
+    public static ProxyRefusal TimedOut() => new(408, "request not received in time");
+
     public static ProxyRefusal Forbidden(string host, string reason) => new(403, reason, host);
 }

@@ -8,7 +8,7 @@ namespace SandboxAgents.Sandboxes.Egress;
 /// One sandbox's listening socket, its accept loop and its open connections. The socket is what tells sandboxes
 /// apart: whoever connects to it is this sandbox. Costs one socket and one pending accept while idle, no thread.
 /// </summary>
-internal sealed class SandboxListener : IAsyncDisposable
+internal sealed class SandboxListener(string sandboxId, string socketPath, ConnectionHandler handler, int maxConnections, ILogger logger) : IAsyncDisposable
 {
     private const int Backlog = 64;
     private static readonly TimeSpan AcceptRetryDelay = TimeSpan.FromMilliseconds(100);
@@ -16,48 +16,35 @@ internal sealed class SandboxListener : IAsyncDisposable
     private readonly Socket _socket = new(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
     private readonly CancellationTokenSource _stopping = new();
     private readonly ConcurrentDictionary<Task, bool> _connections = new();
-    private readonly ConnectionHandler _handler;
-    private readonly int _maxConnections;
-    private readonly ILogger _logger;
     private Task _accepting = Task.CompletedTask;
     private int _open;
     private int _stopped;
 
-    private SandboxListener(string sandboxId, string socketPath, ConnectionHandler handler, int maxConnections, ILogger logger)
-    {
-        SandboxId = sandboxId;
-        SocketPath = socketPath;
-        _handler = handler;
-        _maxConnections = maxConnections;
-        _logger = logger;
-    }
+    public string SandboxId { get; } = sandboxId;
 
-    public string SandboxId { get; }
-
-    public string SocketPath { get; }
+    public string SocketPath { get; } = socketPath;
 
     public BlockedHostLog Blocked { get; } = new();
 
     /// <summary>Binds the socket file (replacing a stale one), sets who may connect, and starts accepting.</summary>
-    public static SandboxListener Start(string sandboxId, string socketPath, int? ownerUid, int? ownerGid, ConnectionHandler handler, int maxConnections, ILogger logger)
+    public void Start(int? ownerUid, int? ownerGid)
     {
-        var listener = new SandboxListener(sandboxId, socketPath, handler, maxConnections, logger);
         try
         {
-            UnixSocketFile.RemoveStale(socketPath);
-            listener._socket.Bind(new UnixDomainSocketEndPoint(socketPath));
-            UnixSocketFile.Protect(socketPath, ownerUid, ownerGid); // before Listen: nobody connects under the wrong mode
-            listener._socket.Listen(Backlog);
+            UnixSocketFile.RemoveStale(SocketPath);
+            _socket.Bind(new UnixDomainSocketEndPoint(SocketPath));
+            UnixSocketFile.Protect(SocketPath, ownerUid, ownerGid); // before Listen: nobody connects under the wrong mode
+            _socket.Listen(Backlog);
         }
         catch
         {
-            listener._socket.Dispose();
-            UnixSocketFile.Delete(socketPath);
+            _socket.Dispose();
+            _stopping.Dispose();
+            UnixSocketFile.Delete(SocketPath);
             throw;
         }
 
-        listener._accepting = listener.AcceptLoopAsync();
-        return listener;
+        _accepting = AcceptLoopAsync();
     }
 
     /// <summary>Stops accepting and removes the socket file at once; open connections are told to end. Idempotent.</summary>
@@ -96,12 +83,12 @@ internal sealed class SandboxListener : IAsyncDisposable
             catch (SocketException e)
             {
                 // Out of file descriptors, say: wait a moment rather than spin.
-                _logger.AcceptFailed(SandboxId, e);
+                logger.AcceptFailed(SandboxId, e);
                 await Task.Delay(AcceptRetryDelay, CancellationToken.None);
                 continue;
             }
 
-            Track(Interlocked.Increment(ref _open) > _maxConnections ? RefuseAsync(client) : ServeAsync(client));
+            Track(Interlocked.Increment(ref _open) > maxConnections ? RefuseAsync(client) : ServeAsync(client));
         }
     }
 
@@ -109,7 +96,7 @@ internal sealed class SandboxListener : IAsyncDisposable
     {
         try
         {
-            await _handler.HandleAsync(SandboxId, Blocked, client, _stopping.Token);
+            await handler.HandleAsync(SandboxId, Blocked, client, _stopping.Token);
         }
         finally
         {
@@ -121,14 +108,14 @@ internal sealed class SandboxListener : IAsyncDisposable
     {
         using var _ = client;
         Interlocked.Decrement(ref _open);
-        _logger.TooManyConnections(SandboxId, _maxConnections);
+        logger.TooManyConnections(SandboxId, maxConnections);
         try
         {
             await ProxyResponse.SendErrorAsync(client, 503, "too many connections from this sandbox", _stopping.Token);
         }
         catch (Exception e) when (e is SocketException or OperationCanceledException or ObjectDisposedException)
         {
-            _logger.ConnectionEnded(SandboxId, e);
+            logger.ConnectionEnded(SandboxId, e);
         }
     }
 

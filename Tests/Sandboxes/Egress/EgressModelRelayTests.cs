@@ -8,6 +8,7 @@ namespace SandboxAgents.Tests.Sandboxes.Egress;
 /// <summary>The model route: the agent's requests reach the model API with the service's key, and answers stream back.</summary>
 public sealed class EgressModelRelayTests : IAsyncLifetime
 {
+    private const int MaxBody = 64 * 1024;
     private FakeModelApi _api = null!;
     private EgressHarness _harness = null!;
 
@@ -18,7 +19,7 @@ public sealed class EgressModelRelayTests : IAsyncLifetime
         {
             ["Agent:ModelApiUrl"] = new Uri(_api.BaseUrl, "/anthropic/").ToString(),
             ["Agent:ModelApiKey"] = EgressHarness.ModelKey,
-            ["Sandbox:Network:MaxRequestBodyBytes"] = "1024",
+            ["Sandbox:Network:MaxRequestBodyBytes"] = MaxBody.ToString(System.Globalization.CultureInfo.InvariantCulture),
         });
     }
 
@@ -59,6 +60,7 @@ public sealed class EgressModelRelayTests : IAsyncLifetime
         Assert.Equal("""{"model":"m"}""", seen.BodyText);
         Assert.DoesNotContain(EgressEndpoint.PlaceholderApiKey, string.Join(" ", seen.Headers.Values), StringComparison.Ordinal);
         Assert.DoesNotContain(EgressHarness.ModelKey, _harness.Logs.AllText, StringComparison.Ordinal);
+        Assert.DoesNotContain("\"model\"", _harness.Logs.AllText, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -79,6 +81,34 @@ public sealed class EgressModelRelayTests : IAsyncLifetime
         Assert.Equal("{\"a\":1}", seen.BodyText);
         Assert.Equal("7", seen.Headers["content-length"]);
         Assert.False(seen.Headers.ContainsKey("transfer-encoding"));
+    }
+
+    [Fact]
+    public async Task Relay_LargeBodies_ArriveByteForByte()
+    {
+        var sandbox = _harness.OpenSandbox();
+        var body = new byte[MaxBody];
+        new Random(7).NextBytes(body);
+        using var http = _harness.ModelClient(sandbox);
+        using var client = await _harness.ConnectAsync(sandbox);
+        var framed = new List<byte>(Encoding.ASCII.GetBytes("POST /model/v1/files HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n"));
+        foreach (var piece in body.Chunk(10_000)) // chunks that straddle the proxy's 16 KiB reads
+        {
+            framed.AddRange(Encoding.ASCII.GetBytes($"{piece.Length:x}\r\n"));
+            framed.AddRange(piece);
+            framed.AddRange("\r\n"u8.ToArray());
+        }
+
+        framed.AddRange("0\r\n\r\n"u8.ToArray());
+
+        using var declared = await http.PostAsync("v1/files", new ByteArrayContent(body));
+        await RawHttp.SendAsync(client, [.. framed]);
+        var chunked = await RawHttp.ReadResponseAsync(client);
+
+        Assert.Equal(HttpStatusCode.OK, declared.StatusCode);
+        Assert.Equal(200, chunked.Status);
+        Assert.All(_api.Requests, r => Assert.Equal(body, r.Body));
+        Assert.Equal(2, _api.Requests.Count);
     }
 
     [Fact]
@@ -119,6 +149,62 @@ public sealed class EgressModelRelayTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Relay_ExpectContinue_IsAnsweredBeforeTheBodyIsSent()
+    {
+        using var client = await _harness.ConnectAsync(_harness.OpenSandbox());
+
+        await RawHttp.SendAsync(client, "POST /model/v1/messages HTTP/1.1\r\nContent-Length: 2\r\nExpect: 100-continue\r\n\r\n");
+        var interim = await RawHttp.ReadHeadAsync(client);
+        await RawHttp.SendAsync(client, "{}");
+        var response = await RawHttp.ReadResponseAsync(client);
+
+        Assert.Equal("HTTP/1.1 100 Continue", interim);
+        Assert.Equal(200, response.Status);
+        var seen = Assert.Single(_api.Requests);
+        Assert.Equal("{}", seen.BodyText);
+        Assert.False(seen.Headers.ContainsKey("expect"));
+    }
+
+    [Fact]
+    public async Task Relay_Http10Client_GetsTheBodyUntilTheClose()
+    {
+        using var client = await _harness.ConnectAsync(_harness.OpenSandbox());
+
+        await RawHttp.SendAsync(client, "GET /model/v1/models HTTP/1.0\r\n\r\n");
+        var response = await RawHttp.ReadResponseAsync(client);
+
+        Assert.Equal(200, response.Status);
+        Assert.False(response.Headers.ContainsKey("transfer-encoding"));
+        Assert.Equal("""{"type":"message","content":[{"type":"text","text":"hello"}]}""", response.Body);
+    }
+
+    [Fact]
+    public async Task Relay_AgentHangsUpWhileTheModelThinks_CancelsTheUpstreamRequest()
+    {
+        var arrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var aborted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _api.Respond = async context =>
+        {
+            arrived.SetResult();
+            try
+            {
+                await Task.Delay(Timeout.InfiniteTimeSpan, context.RequestAborted); // a model that never answers
+            }
+            catch (OperationCanceledException)
+            {
+                aborted.SetResult();
+            }
+        };
+        var client = await _harness.ConnectAsync(_harness.OpenSandbox());
+        await RawHttp.SendAsync(client, "POST /model/v1/messages HTTP/1.1\r\nContent-Length: 2\r\n\r\n{}");
+        await arrived.Task.WaitAsync(RawHttp.Bound);
+
+        client.Dispose();
+
+        await aborted.Task.WaitAsync(RawHttp.Bound);
+    }
+
+    [Fact]
     public async Task Relay_AbsoluteFormToTheProxyItself_IsRelayed()
     {
         var sandbox = _harness.OpenSandbox();
@@ -135,13 +221,13 @@ public sealed class EgressModelRelayTests : IAsyncLifetime
     public async Task Relay_BodyOverTheCap_Is413AndNotSent()
     {
         var sandbox = _harness.OpenSandbox();
-        var big = new string('x', 1025);
+        var half = new string('x', MaxBody / 2);
 
-        var declared = await SendAsync(sandbox, $"POST /model/v1/messages HTTP/1.1\r\nContent-Length: {big.Length}\r\n\r\n{big}");
-        var chunked = await SendAsync(sandbox, $"POST /model/v1/messages HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n200\r\n{big[..512]}\r\n201\r\n{big[..513]}\r\n0\r\n\r\n");
+        var declared = await SendAsync(sandbox, $"POST /model/v1/messages HTTP/1.1\r\nContent-Length: {MaxBody + 1}\r\n\r\n{half}");
+        var chunked = await SendAsync(sandbox, $"POST /model/v1/messages HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n{half.Length:x}\r\n{half}\r\n{half.Length + 1:x}\r\n{half}x\r\n0\r\n\r\n");
 
         Assert.Equal(413, declared.Status);
-        Assert.Equal("request body larger than 1024 bytes\n", declared.Body);
+        Assert.Equal($"request body larger than {MaxBody} bytes\n", declared.Body);
         Assert.Equal(413, chunked.Status);
         Assert.Empty(_api.Requests);
     }
@@ -175,12 +261,9 @@ public sealed class EgressModelRelayTests : IAsyncLifetime
     [Fact]
     public async Task Relay_ModelApiDown_Is502()
     {
-        var down = _api.BaseUrl;
-        await _api.DisposeAsync();
-        _api = await FakeModelApi.StartAsync(); // for DisposeAsync; the relay still points at the stopped one
         await using var harness = EgressHarness.Start(new Dictionary<string, string?>
         {
-            ["Agent:ModelApiUrl"] = down.ToString(),
+            ["Agent:ModelApiUrl"] = $"http://127.0.0.1:{LoopbackPort.Free()}/",
             ["Agent:ModelApiKey"] = EgressHarness.ModelKey,
         });
         using var http = harness.ModelClient(harness.OpenSandbox());

@@ -1,4 +1,3 @@
-using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using Microsoft.Extensions.Logging;
@@ -106,7 +105,7 @@ public sealed class EgressTunnelTests : IAsyncLifetime
     [Fact]
     public async Task Connect_AllowedButNothingListens_Is502AndNotRecorded()
     {
-        var closedPort = FreePort();
+        var closedPort = LoopbackPort.Free();
         await using var harness = EgressHarness.Start(new Dictionary<string, string?> { ["Sandbox:Network:Allow:0"] = $"127.0.0.1:{closedPort}" });
         var sandbox = harness.OpenSandbox();
         using var client = await harness.ConnectAsync(sandbox);
@@ -135,12 +134,5 @@ public sealed class EgressTunnelTests : IAsyncLifetime
         using var client = await _harness.ConnectAsync(sandbox);
         await RawHttp.SendAsync(client, $"CONNECT {target} HTTP/1.1\r\nHost: {target}\r\n\r\n");
         return await RawHttp.ReadResponseAsync(client);
-    }
-
-    private static int FreePort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
     }
 }
