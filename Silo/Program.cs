@@ -7,9 +7,10 @@ if (role.HostsSilo) builder.AddSandboxSilo();
 else builder.AddClusterClient();
 if (role.ServesGateway) builder.AddGateway();
 if (role.HostsSilo && role.ServesGateway) builder.RedactGeneratedWebhookSecret();
+if (role.ServesGateway) builder.Services.AddModelRelay();
 
 var app = builder.Build();
-if (role.ServesGateway) app.MapGateway();
+if (role.ServesGateway) app.MapGateway().MapModelRelay();
 else app.MapGet("/healthz", () => TypedResults.Ok(new { status = "ok", role = role.Name }));
 if (role.HostsSilo) app.MapOrleansDashboardForOperators();
 app.Run();

@@ -44,6 +44,7 @@ public static class RunServicesExtensions
 
         services.AddSingleton<PermissionChecker>();
         services.AddSingleton<SecretRedactor>();
+        services.AddSingleton<ModelRelayTokens>();
         services.AddSingleton<ModelAccess>();
         services.AddSingleton<IValidateOptions<AgentOptions>, ModelAccessValidator>();
         services.AddSingleton<RunnerLauncher>();

@@ -130,7 +130,7 @@ public sealed partial class RunDriver(
 
         if (run.SandboxId is null)
         {
-            var sandbox = await sandboxes.CreateAsync(launcher.SpecFor(context.Issue, run), cancellationToken);
+            var sandbox = await sandboxes.CreateAsync(launcher.SpecFor(context.Issue, run, context.Now), cancellationToken);
             run.SandboxId = sandbox.Id;
             await context.SaveAsync();
         }

@@ -18,7 +18,7 @@ public sealed class RunnerLauncher(
     IOptions<AgentOptions> agent,
     IOptions<RunOptions> runs)
 {
-    public SandboxSpec SpecFor(IssueKey issue, RunRecord run)
+    public SandboxSpec SpecFor(IssueKey issue, RunRecord run, DateTimeOffset now)
     {
         var environment = new Dictionary<string, string>(agent.Value.Environment, StringComparer.Ordinal)
         {
@@ -28,7 +28,7 @@ public sealed class RunnerLauncher(
             [RunnerEnvironment.IssueNumber] = issue.Number.ToString(CultureInfo.InvariantCulture),
             [RunnerEnvironment.AgentCommand] = agent.Value.Command,
         };
-        foreach (var (name, value) in model.Environment()) environment[name] = value;
+        foreach (var (name, value) in model.Environment(issue, run, now)) environment[name] = value;
         return new SandboxSpec(run.SandboxName, SandboxLabels.For(runs.Value.InstanceId, issue, run.RunId), environment);
     }
 

@@ -14,6 +14,16 @@ public sealed class ModelApiOptions
     /// <summary>The key the proxy sends as <c>x-api-key</c>. A secret: never logged, never given to a sandbox.</summary>
     public string? ModelApiKey { get; set; }
 
+    /// <summary>
+    /// The model API's paths (below <see cref="ModelApiUrl"/>) a sandbox may use with the service's key: the Messages
+    /// API and its token count. Everything else (files, batches, admin) is refused, so the key buys nothing more.
+    /// </summary>
+    public IList<string> AllowedPaths { get; } = [];
+
+    public static IReadOnlyList<string> DefaultAllowedPaths { get; } = ["/v1/messages", "/v1/messages/count_tokens"];
+
+    public IReadOnlyList<string> EffectiveAllowedPaths => AllowedPaths.Count == 0 ? DefaultAllowedPaths : [.. AllowedPaths];
+
     /// <summary>How long the model API may take to start answering (a long non-streaming request takes minutes).</summary>
     public TimeSpan ModelApiTimeout { get; set; } = TimeSpan.FromMinutes(10);
 }

@@ -14,6 +14,8 @@ internal sealed class ModelRelay(IHttpClientFactory httpClients, ModelApiOptions
     {
         if (string.IsNullOrWhiteSpace(modelApi.ModelApiKey)) throw new ProxyRefusal(503, "the service has no model key configured");
         var url = ModelRoute.Combine(modelApi.ModelApiUrl, rest);
+        if (!ModelRoute.IsAllowed(modelApi.ModelApiUrl, url, modelApi.EffectiveAllowedPaths))
+            throw new ProxyRefusal(404, "this model API path is not open to sandboxes");
         var body = await ReadBodyAsync(head, input, client, reading, stopping);
         input.Dispose(); // the head buffer is not held while the model answers
 

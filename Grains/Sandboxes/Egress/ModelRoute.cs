@@ -30,6 +30,13 @@ internal static class ModelRoute
         return url;
     }
 
+    /// <summary>Whether the upstream URL's path, below the base URL's, is one of the allowed paths.</summary>
+    public static bool IsAllowed(Uri baseUrl, Uri url, IReadOnlyList<string> allowedPaths)
+    {
+        var below = url.AbsolutePath[baseUrl.AbsolutePath.TrimEnd('/').Length..];
+        return allowedPaths.Any(p => string.Equals(below, p, StringComparison.Ordinal));
+    }
+
     private static bool IsUnsafeSegment(string segment)
     {
         var decoded = Uri.UnescapeDataString(segment);

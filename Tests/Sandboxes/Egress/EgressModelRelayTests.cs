@@ -91,7 +91,7 @@ public sealed class EgressModelRelayTests : IAsyncLifetime
         new Random(7).NextBytes(body);
         using var http = _harness.ModelClient(sandbox);
         using var client = await _harness.ConnectAsync(sandbox);
-        var framed = new List<byte>(Encoding.ASCII.GetBytes("POST /model/v1/files HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n"));
+        var framed = new List<byte>(Encoding.ASCII.GetBytes("POST /model/v1/messages HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n"));
         foreach (var piece in body.Chunk(10_000)) // chunks that straddle the proxy's 16 KiB reads
         {
             framed.AddRange(Encoding.ASCII.GetBytes($"{piece.Length:x}\r\n"));
@@ -101,7 +101,7 @@ public sealed class EgressModelRelayTests : IAsyncLifetime
 
         framed.AddRange("0\r\n\r\n"u8.ToArray());
 
-        using var declared = await http.PostAsync("v1/files", new ByteArrayContent(body));
+        using var declared = await http.PostAsync("v1/messages", new ByteArrayContent(body));
         await RawHttp.SendAsync(client, [.. framed]);
         var chunked = await RawHttp.ReadResponseAsync(client);
 
@@ -116,13 +116,30 @@ public sealed class EgressModelRelayTests : IAsyncLifetime
     {
         using var http = _harness.ModelClient(_harness.OpenSandbox());
 
-        using var response = await http.GetAsync("api/hello?x=1&y=%2F");
+        using var response = await http.GetAsync("v1/messages/count_tokens?x=1&y=%2F");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var seen = Assert.Single(_api.Requests);
         Assert.Equal("GET", seen.Method);
-        Assert.Equal("/anthropic/api/hello?x=1&y=%2F", seen.Target);
+        Assert.Equal("/anthropic/v1/messages/count_tokens?x=1&y=%2F", seen.Target);
         Assert.Empty(seen.Body);
+    }
+
+    [Theory]
+    [InlineData("v1/files")]
+    [InlineData("v1/models")]
+    [InlineData("v1/messages/batches")]
+    [InlineData("v1/organizations/api_keys")]
+    [InlineData("api/hello")]
+    public async Task Relay_PathNotOpenToSandboxes_IsNotFoundAndNeverSentUp(string path)
+    {
+        using var http = _harness.ModelClient(_harness.OpenSandbox());
+
+        using var response = await http.PostAsync(path, new StringContent("{}"));
+
+        // 404, as for a path the API does not have: the CLI ignores that for what it only probes (GET /api/hello).
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Empty(_api.Requests);
     }
 
     [Fact]
@@ -170,7 +187,7 @@ public sealed class EgressModelRelayTests : IAsyncLifetime
     {
         using var client = await _harness.ConnectAsync(_harness.OpenSandbox());
 
-        await RawHttp.SendAsync(client, "GET /model/v1/models HTTP/1.0\r\n\r\n");
+        await RawHttp.SendAsync(client, "GET /model/v1/messages/count_tokens HTTP/1.0\r\n\r\n");
         var response = await RawHttp.ReadResponseAsync(client);
 
         Assert.Equal(200, response.Status);
@@ -210,11 +227,11 @@ public sealed class EgressModelRelayTests : IAsyncLifetime
         var sandbox = _harness.OpenSandbox();
         using var client = await _harness.ConnectAsync(sandbox);
 
-        await RawHttp.SendAsync(client, "GET http://localhost:3128/model/v1/models HTTP/1.1\r\nHost: localhost:3128\r\n\r\n");
+        await RawHttp.SendAsync(client, "GET http://localhost:3128/model/v1/messages/count_tokens HTTP/1.1\r\nHost: localhost:3128\r\n\r\n");
         var response = await RawHttp.ReadResponseAsync(client);
 
         Assert.Equal(200, response.Status);
-        Assert.Equal("/anthropic/v1/models", Assert.Single(_api.Requests).Target);
+        Assert.Equal("/anthropic/v1/messages/count_tokens", Assert.Single(_api.Requests).Target);
     }
 
     [Fact]
