@@ -19,7 +19,6 @@ public sealed class ModelAccess(
     IOptions<LocalSandboxOptions> local,
     IOptions<NetworkOptions> network,
     IOptions<DashboardLinkOptions> links,
-    IOptions<AgentOptions> agent,
     ModelRelayTokens tokens)
 {
     /// <summary>The public route remote sandboxes reach the model through: <c>{Gateway:PublicUrl}/api/model-relay/{token}/v1/messages</c>.</summary>
@@ -52,7 +51,8 @@ public sealed class ModelAccess(
         }
         else if (RelaysThroughGateway)
         {
-            var token = tokens.Issue(issue, run.RunId, (run.Deadline ?? now + agent.Value.Timeout) + TokenMargin);
+            // A run in Provisioning always has its deadline; without one the token lives as long as the longest run could.
+            var token = tokens.Issue(issue, run.RunId, (run.Deadline ?? now + TimeSpan.FromHours(24)) + TokenMargin);
             yield return new("ANTHROPIC_BASE_URL", $"{links.Value.PublicUrl!.ToString().TrimEnd('/')}{RelayRoute}/{token}");
         }
         else

@@ -1,3 +1,5 @@
+using System.Net;
+using Microsoft.AspNetCore.Mvc.Testing;
 using SandboxAgents.Hosting;
 using SandboxAgents.Tests.Fakes.Daytona;
 
@@ -5,10 +7,14 @@ namespace SandboxAgents.Tests.EndToEnd;
 
 /// <summary>
 /// The service with Daytona sandboxes, switched on by the feature flag <c>USE_DAYTONA_SANDBOXES=true</c>, talking
-/// to the fake Daytona (whose session commands are real local processes, so the real runner and git work).
+/// to the fake Daytona (whose session commands are real local processes, so the real runner and git work). It is
+/// served by Kestrel on a loopback port named as <c>Gateway:PublicUrl</c>, which is how remote sandboxes reach the
+/// model through the service's relay.
 /// </summary>
 public sealed class DaytonaServiceFixture : ServiceFixture
 {
+    private readonly int _port = FreePort();
+
     public FakeDaytonaServer Daytona { get; private set; } = null!;
 
     public override bool HasLiveSandboxes => Daytona.LiveSandboxes.Count > 0;
@@ -24,11 +30,12 @@ public sealed class DaytonaServiceFixture : ServiceFixture
             ["Daytona:StartPollInterval"] = "00:00:00.010",
             ["Daytona:RetryDelay"] = "00:00:00.020",
             ["Daytona:AttemptTimeout"] = "00:00:05",
-            // Daytona sandboxes have no route to the service's model relay: the agent is given a key of its own.
-            ["Agent:ModelApiKey"] = "",
-            ["Agent:Environment:ANTHROPIC_API_KEY"] = AnthropicKey,
+            ["Gateway:PublicUrl"] = $"http://127.0.0.1:{_port}",
         };
     }
+
+    protected override void ConfigureFactory(WebApplicationFactory<Program> factory) =>
+        factory.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, _port));
 
     protected override async ValueTask StopSandboxesAsync()
     {

@@ -33,6 +33,9 @@ public abstract class ServiceFixture : IAsyncLifetime
     /// <summary>The runs' clock: it ticks a millisecond per reading, so that times still order events, and jumps when a test moves it.</summary>
     public FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow) { AutoAdvanceAmount = TimeSpan.FromMilliseconds(1) };
     public FakeGitHubServer GitHub { get; private set; } = null!;
+
+    /// <summary>The model API the service relays agents' model requests to, with <see cref="AnthropicKey"/>.</summary>
+    public FakeModelApi Model { get; private set; } = null!;
     public LogCollector Logs { get; } = new();
     public BareRepository Git { get; private set; } = null!;
     public HttpClient Http { get; private set; } = null!;
@@ -54,6 +57,7 @@ public abstract class ServiceFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         GitHub = await FakeGitHubServer.StartAsync();
+        Model = await FakeModelApi.StartAsync();
         var gitRoot = Path.Combine(_root.FullName, "git");
         Git = BareRepository.Create(gitRoot, "octo", "widgets");
         var agents = OpenTempFolder.Agents();
@@ -67,6 +71,7 @@ public abstract class ServiceFixture : IAsyncLifetime
             ["Agent:Command"] = $"bash {Path.Combine(agents, "scripted-agent.sh")}",
             ["Agent:Timeout"] = AgentTimeout.ToString(),
             ["Agent:ModelApiKey"] = AnthropicKey,
+            ["Agent:ModelApiUrl"] = Model.BaseUrl.ToString(),
             ["Api:Key"] = OperatorKey,
             ["Runs:PollInterval"] = "00:00:00.100",
             ["Runs:InstanceId"] = "e2e",
@@ -134,11 +139,12 @@ public abstract class ServiceFixture : IAsyncLifetime
         Http?.Dispose();
         if (_factory is not null) await _factory.DisposeAsync();
         if (GitHub is not null) await GitHub.DisposeAsync();
+        if (Model is not null) await Model.DisposeAsync();
         await StopSandboxesAsync();
         _root.Delete(recursive: true);
     }
 
-    private static int FreePort()
+    protected static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

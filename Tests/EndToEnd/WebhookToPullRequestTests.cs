@@ -191,6 +191,22 @@ public abstract class WebhookToPullRequestTests(ServiceFixture service)
     private static ByteArrayContentWithType JsonContent(JsonObject payload) => new(payload.ToJsonString());
 
     /// <summary>Processes anywhere on the host running the scripted agent's <c>sleep {marker}</c>.</summary>
+    [Fact]
+    public async Task AgentAsksTheModel_ReachesItThroughTheService_WhichAddsItsKey()
+    {
+        await service.SendWebhookAsync("issues", Labeled(110, "Ask the model [model]"));
+
+        var done = await service.WaitForStateAsync(110, "Succeeded");
+        var branch = done["branch"]!.GetValue<string>();
+        var seen = Assert.Single(service.Model.Requests, r => r.BodyText.Contains("claude-test", StringComparison.Ordinal));
+
+        Assert.Contains("\"text\":\"hello\"", service.Git.Show(branch, "model-answer.txt"));
+        Assert.Equal(ServiceFixture.AnthropicKey, seen.Headers["x-api-key"]);
+        Assert.EndsWith("/v1/messages", seen.Target);
+        Assert.All(service.Model.Requests, r => Assert.Equal(ServiceFixture.AnthropicKey, r.Headers["x-api-key"]));
+        Assert.DoesNotContain(ServiceFixture.AnthropicKey, service.Git.Show(branch, "model-url.txt"));
+    }
+
     private static List<int> AgentProcesses(string marker)
     {
         var found = new List<int>();
@@ -220,4 +236,27 @@ public abstract class WebhookToPullRequestTests(ServiceFixture service)
 public sealed class LocalWebhookToPullRequestTests(LocalServiceFixture service) : WebhookToPullRequestTests(service);
 
 [Collection(DaytonaServiceCollection.Name)]
-public sealed class DaytonaWebhookToPullRequestTests(DaytonaServiceFixture service) : WebhookToPullRequestTests(service);
+public sealed class DaytonaWebhookToPullRequestTests(DaytonaServiceFixture service) : WebhookToPullRequestTests(service)
+{
+    /// <summary>The relay token a Daytona sandbox held is worth nothing once its run has ended, nor is a forged one.</summary>
+    [Fact]
+    public async Task RelayToken_AfterTheRunEnded_OrForged_IsRefused()
+    {
+        var labeled = Payloads.For("issues.labeled", ServiceFixture.Repository, 111, sender: "maintainer", label: "agent");
+        labeled["issue"]!["title"] = "Ask the model [model]";
+        await service.SendWebhookAsync("issues", labeled);
+        var done = await service.WaitForStateAsync(111, "Succeeded");
+        var relay = service.Git.Show(done["branch"]!.GetValue<string>(), "model-url.txt").Trim();
+        var before = service.Model.Requests.Count;
+        using var http = new HttpClient();
+
+        using var ended = await http.PostAsync(new Uri(relay + "/v1/messages"), new StringContent("{}"));
+        var forged = relay[..^4] + (relay[^4..] == "AAAA" ? "BBBB" : "AAAA");
+        using var tampered = await http.PostAsync(new Uri(forged + "/v1/messages"), new StringContent("{}"));
+
+        Assert.StartsWith(service.Http.BaseAddress!.ToString().TrimEnd('/') + "/api/model-relay/v1.", relay);
+        Assert.Equal(HttpStatusCode.Forbidden, ended.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, tampered.StatusCode);
+        Assert.Equal(before, service.Model.Requests.Count);
+    }
+}

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # A stand-in for Claude Code in end-to-end tests. It reads the task file like the real agent and picks its behaviour
-# from a tag in the issue title: [edit], [slow-edit], [env], [nochange], [fail], [sleep N]. It prints a Claude-style result line.
+# from a tag in the issue title: [edit], [slow-edit], [env], [model], [nochange], [fail], [sleep N]. It prints a Claude-style result line.
 set -u
 task=$(cat "$AGENT_TASK_FILE")
 result() { printf '{"type":"result","subtype":"%s","is_error":%s,"total_cost_usd":%s,"num_turns":%s,"result":"%s","session_id":"s-1"}\n' "$@"; }
@@ -21,6 +21,15 @@ case "$task" in
     sleep 4
     echo "Fixed slowly." >> README.md
     result success false 0.30 4 "Appended a line after a while"
+    ;;
+  *"[model]"*)
+    # What the real CLI does: the Messages API at ANTHROPIC_BASE_URL with the key it was given.
+    echo "agent: asking the model"
+    curl -sS -H "x-api-key: $ANTHROPIC_API_KEY" -H 'anthropic-version: 2023-06-01' -H 'content-type: application/json' \
+      -d '{"model":"claude-test","max_tokens":16,"messages":[{"role":"user","content":"hi"}]}' \
+      "$ANTHROPIC_BASE_URL/v1/messages" > model-answer.txt 2>&1
+    echo "$ANTHROPIC_BASE_URL" > model-url.txt
+    result success false 0.02 1 "Asked the model"
     ;;
   *"[nochange]"*)
     echo "agent: nothing to change"

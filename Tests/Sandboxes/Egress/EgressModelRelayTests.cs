@@ -1,3 +1,4 @@
+using SandboxAgents.Tests.Fakes;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;

@@ -1,3 +1,4 @@
+using SandboxAgents.Tests.Fakes;
 using System.Diagnostics;
 using SandboxAgents.Sandboxes.Egress;
 

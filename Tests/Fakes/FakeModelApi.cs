@@ -9,7 +9,7 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace SandboxAgents.Tests.Sandboxes.Egress;
+namespace SandboxAgents.Tests.Fakes;
 
 /// <summary>
 /// A fake Messages API on a loopback port: records each request exactly as it arrived (raw target, header fields,
