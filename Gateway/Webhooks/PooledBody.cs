@@ -26,6 +26,18 @@ public sealed class PooledBody : IDisposable
     public Stream AsStream() => new MemoryStream(Buffer, 0, Length, writable: false);
 
     /// <summary>
+    /// A pool for bodies up to <paramref name="limit"/>: arrays up to the largest such a body grows into, and of each
+    /// size as many as the budget lets be out at once when all are that large (at least one). Unlike the shared pool it
+    /// keeps no array per thread, so an array given back is the next request's, whichever thread serves it, and the
+    /// memory bodies take stays near the budget; what it keeps between bursts is bounded the same way.
+    /// </summary>
+    public static ArrayPool<byte> CreatePool(long limit, long budget)
+    {
+        var largest = Reservation(null, limit);
+        return ArrayPool<byte>.Create((int)Math.Min(largest, 1 << 30), (int)Math.Clamp(budget / largest, 1, 64));
+    }
+
+    /// <summary>
     /// The bytes reading a body may come to hold: a declared length rounded up the way pooled arrays are sized, or,
     /// with no length declared, the largest array a body under the cap can grow into.
     /// </summary>

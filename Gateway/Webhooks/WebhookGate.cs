@@ -26,7 +26,7 @@ public sealed partial class WebhookGate(
     private const string TooLarge = "The payload is larger than GitHub ever sends.";
 
     /// <summary>Where body buffers are rented from; tests watch a pool of their own.</summary>
-    internal ArrayPool<byte> Pool { get; init; } = ArrayPool<byte>.Shared;
+    internal ArrayPool<byte> Pool { get; init; } = PooledBody.CreatePool(options.Value.MaxPayloadBytes, options.Value.WebhookBufferBudgetBytes);
 
     public async Task InvokeAsync(HttpContext context, RequestDelegate endpoint)
     {

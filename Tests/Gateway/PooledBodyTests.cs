@@ -96,4 +96,16 @@ public sealed class PooledBodyTests
     [Fact]
     public void Reservation_NoDeclaredLength_IsTheLargestArrayUnderTheCap() =>
         Assert.Equal(32L * 1024 * 1024, PooledBody.Reservation(null, 25L * 1024 * 1024));
+
+    [Fact]
+    public async Task CreatePool_ArrayGivenBackOnOneThread_IsTheNextRentOnAnother()
+    {
+        var pool = PooledBody.CreatePool(25L * 1024 * 1024, 64L * 1024 * 1024);
+        var given = pool.Rent(24 * 1024 * 1024);
+        pool.Return(given);
+
+        var next = await Task.Run(() => pool.Rent(24 * 1024 * 1024));
+
+        Assert.Same(given, next);
+    }
 }
