@@ -15,6 +15,7 @@ public static class WebhookIntakeExtensions
 {
     public static IServiceCollection AddWebhookIntake(this IServiceCollection services)
     {
+        if (services.Any(s => s.ServiceType == typeof(WebhookGate))) return services;
         services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.SectionName).ValidateOnStart()
             .Validate(o => o.MaxPayloadBytes is > 0 and < 1L << 30, "GitHub:MaxPayloadBytes must be between 1 byte and 1 GiB.")
             .Validate(o => o.WebhookBufferBudgetBytes > 0, "GitHub:WebhookBufferBudgetBytes must be positive.")
