@@ -48,7 +48,31 @@ public sealed record IssueCommand(
 
 /// <summary>The issue's title and body at the time of the command.</summary>
 [GenerateSerializer, Immutable, Alias("SandboxAgents.IssueText")]
-public sealed record IssueText([property: Id(0)] string Title, [property: Id(1)] string Body);
+public sealed record IssueText([property: Id(0)] string Title, [property: Id(1)] string Body)
+{
+    /// <summary>GitHub's own limit on an issue title, in characters.</summary>
+    public const int MaxTitleLength = 256;
+
+    /// <summary>GitHub's own limit on an issue body (and a comment), in characters.</summary>
+    public const int MaxBodyLength = 65_536;
+
+    /// <summary>
+    /// The text held to GitHub's limits, so nothing longer than GitHub itself would keep reaches grain state or the
+    /// registry, whoever made the text. A surrogate pair is never split.
+    /// </summary>
+    public static IssueText Capped(string? title, string? body) => new(Cap(title, MaxTitleLength), Cap(body, MaxBodyLength));
+
+    /// <summary>This text held to GitHub's limits; itself when it already is.</summary>
+    public IssueText Capped() => Title.Length <= MaxTitleLength && Body.Length <= MaxBodyLength ? this : Capped(Title, Body);
+
+    /// <summary>The first <paramref name="max"/> characters at most, one fewer when the cut would split a surrogate pair.</summary>
+    public static string Cap(string? text, int max)
+    {
+        text ??= "";
+        if (text.Length <= max) return text;
+        return text[..(char.IsHighSurrogate(text[max - 1]) ? max - 1 : max)];
+    }
+}
 
 /// <summary>How the grain took a command.</summary>
 [GenerateSerializer, Alias("SandboxAgents.SubmitOutcome")]

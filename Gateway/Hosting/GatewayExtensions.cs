@@ -1,11 +1,8 @@
-using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Octokit.Webhooks;
-using Octokit.Webhooks.AspNetCore;
 using Scalar.AspNetCore;
 using SandboxAgents.Gateway.Api;
 using SandboxAgents.Gateway.Dashboard;
@@ -24,15 +21,12 @@ public static class GatewayExtensions
         var services = builder.Services;
         if (services.Any(s => s.ServiceType == typeof(WebhookSecretStore))) return builder;
 
-        services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.SectionName);
         services.AddOptions<TriggerOptions>().BindConfiguration(TriggerOptions.SectionName).ValidateOnStart()
             .Validate(t => !string.IsNullOrWhiteSpace(t.Label) && !string.IsNullOrWhiteSpace(t.Command), "Triggers:Label and Triggers:Command must not be empty.");
         services.AddOptions<ApiOptions>().BindConfiguration(ApiOptions.SectionName);
-        services.AddSingleton<WebhookSecretStore>();
+        services.AddWebhookIntake();
         services.AddSingleton<RunEventHub>();
         services.AddHostedService<RegistrySubscription>();
-        services.AddSingleton<WebhookEventProcessor, IssueCommandProcessor>();
-        services.Configure<GitHubWebhookOptions>(o => o.ExceptionHandler = RejectMalformedPayloadAsync);
         services.AddProblemDetails();
         services.AddOpenApi();
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
@@ -41,12 +35,7 @@ public static class GatewayExtensions
 
     public static WebApplication MapGateway(this WebApplication app)
     {
-        // Resolving the secret store at start makes a missing or unreadable secret fail now, not at the first delivery.
-        var secret = app.Services.GetRequiredService<WebhookSecretStore>().Secret;
-        app.UseWhen(
-            context => HttpMethods.IsPost(context.Request.Method) && context.Request.Path.Equals(WebhookPath, StringComparison.OrdinalIgnoreCase),
-            branch => branch.UseMiddleware<WebhookSignatureMiddleware>());
-        app.MapGitHubWebhooks(WebhookPath, secret);
+        app.MapWebhookIntake(WebhookPath);
         app.MapRunEvents();
         app.MapTasksApi();
         app.MapDashboard();
@@ -54,13 +43,5 @@ public static class GatewayExtensions
         app.MapOpenApi();
         app.MapScalarApiReference("/api/reference", o => o.WithTitle("Sandbox agents API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));
         return app;
-    }
-
-    private static async ValueTask<bool> RejectMalformedPayloadAsync(Exception exception, HttpContext context)
-    {
-        if (exception is not (JsonException or NotSupportedException or ArgumentException or FormatException)) return false;
-        await Results.Problem("The payload is not a GitHub webhook event this service can read.", statusCode: StatusCodes.Status400BadRequest)
-            .ExecuteAsync(context);
-        return true;
     }
 }

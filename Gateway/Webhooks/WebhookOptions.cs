@@ -10,4 +10,16 @@ public sealed class WebhookOptions
 
     /// <summary>GitHub caps payloads at 25 MB; anything larger is refused before it is read.</summary>
     public long MaxPayloadBytes { get; set; } = 25 * 1024 * 1024;
+
+    /// <summary>
+    /// Bytes that all webhook bodies being read may hold at once. A delivery waits for its share before it is read;
+    /// one larger than the whole budget is read alone.
+    /// </summary>
+    public long WebhookBufferBudgetBytes { get; set; } = 64 * 1024 * 1024;
+
+    /// <summary>
+    /// How long a delivery may take to arrive, its wait for buffer budget included, before it is refused. GitHub gives
+    /// up on a delivery after 10 s, so one slower than that is not GitHub's.
+    /// </summary>
+    public TimeSpan WebhookReadTimeout { get; set; } = TimeSpan.FromSeconds(10);
 }

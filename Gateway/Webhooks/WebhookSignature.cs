@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -6,23 +7,38 @@ namespace SandboxAgents.Gateway.Webhooks;
 /// <summary>GitHub's <c>X-Hub-Signature-256</c>: <c>sha256=</c> and the hex HMAC-SHA256 of the raw body, keyed with the secret.</summary>
 public static class WebhookSignature
 {
+    /// <summary>Bytes in an HMAC-SHA256 digest.</summary>
+    public const int DigestLength = 32;
+
     private const string Prefix = "sha256=";
 
     public static string Compute(string secret, ReadOnlySpan<byte> body) =>
         Prefix + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), body));
 
+    /// <summary>
+    /// Reads the digest out of a header of the form GitHub sends (<c>sha256=</c> and 64 hex digits, either case), without
+    /// looking at any body: a request whose header fails this is refused before it is read.
+    /// </summary>
+    public static bool TryParse(string? header, Span<byte> digest)
+    {
+        if (digest.Length != DigestLength || header is null || header.Length != Prefix.Length + 2 * DigestLength) return false;
+        if (!header.StartsWith(Prefix, StringComparison.Ordinal)) return false;
+        return Convert.FromHexString(header.AsSpan(Prefix.Length), digest, out _, out var written) == OperationStatus.Done && written == DigestLength;
+    }
+
+    /// <summary>True when <paramref name="digest"/> is the body's HMAC under a non-empty secret; compared in constant time.</summary>
+    public static bool Matches(string secret, ReadOnlySpan<byte> body, ReadOnlySpan<byte> digest)
+    {
+        if (string.IsNullOrEmpty(secret) || digest.Length != DigestLength) return false;
+        Span<byte> expected = stackalloc byte[DigestLength];
+        HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), body, expected);
+        return CryptographicOperations.FixedTimeEquals(digest, expected);
+    }
+
     /// <summary>True only for a well-formed header that matches; compared in constant time.</summary>
     public static bool IsValid(string secret, ReadOnlySpan<byte> body, string? header)
     {
-        if (string.IsNullOrEmpty(secret) || header is null || !header.StartsWith(Prefix, StringComparison.Ordinal)) return false;
-        var hex = header.AsSpan(Prefix.Length);
-        if (hex.Length != 64) return false;
-
-        Span<byte> given = stackalloc byte[32];
-        if (Convert.FromHexString(hex, given, out _, out var written) != System.Buffers.OperationStatus.Done || written != 32) return false;
-
-        Span<byte> expected = stackalloc byte[32];
-        HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), body, expected);
-        return CryptographicOperations.FixedTimeEquals(given, expected);
+        Span<byte> given = stackalloc byte[DigestLength];
+        return TryParse(header, given) && Matches(secret, body, given);
     }
 }

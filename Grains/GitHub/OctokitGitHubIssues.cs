@@ -46,7 +46,7 @@ public sealed class OctokitGitHubIssues(IOptions<GitHubOptions> options) : IGitH
         try
         {
             var found = await _client.Issue.Get(issue.Owner, issue.Repository, issue.Number);
-            return found.PullRequest is null ? new IssueText(found.Title ?? "", found.Body ?? "") : null;
+            return found.PullRequest is null ? IssueText.Capped(found.Title, found.Body) : null;
         }
         catch (NotFoundException)
         {

@@ -3,7 +3,10 @@ using System.Text;
 
 namespace SandboxAgents.Runs;
 
-/// <summary>Title and body of the pull request a successful run opens.</summary>
+/// <summary>
+/// Title and body of the pull request a successful run opens. Its first line, <c>Closes #n</c> for the run's own issue,
+/// is the only closing reference in it: the agent's words go through <see cref="UntrustedText"/>, which leaves none.
+/// </summary>
 public static class PullRequestText
 {
     public static string Title(IssueKey issue, RunRecord run) =>
@@ -19,7 +22,13 @@ public static class PullRequestText
         if (!string.IsNullOrWhiteSpace(run.AgentSummary))
         {
             body.AppendLine("### What the agent said");
-            body.AppendLine(Trim(run.AgentSummary, 4000));
+            body.AppendLine(UntrustedText.Markdown(run.AgentSummary, StatusComment.MaxSummaryLength));
+            body.AppendLine();
+        }
+
+        if (StatusComment.BlockedHosts(run) is { } blocked)
+        {
+            body.AppendLine(blocked);
             body.AppendLine();
         }
 

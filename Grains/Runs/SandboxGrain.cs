@@ -41,6 +41,7 @@ public sealed partial class SandboxGrain(
 
     public async Task<SubmitOutcome> SubmitAsync(IssueCommand command)
     {
+        command = command.Issue is { } text ? command with { Issue = text.Capped() } : command;
         if (!await _inbox.AddAsync(command, state.State.LastCommand))
         {
             LogDuplicateDelivery(logger, Key, command.DeliveryId!);

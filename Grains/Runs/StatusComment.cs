@@ -3,9 +3,24 @@ using System.Text;
 
 namespace SandboxAgents.Runs;
 
-/// <summary>The one comment a run keeps on its issue, rendered from the run's record.</summary>
+/// <summary>
+/// The one comment a run keeps on its issue, rendered from the run's record. Everything the agent could have chosen
+/// (its summary, errors, latest output, the hosts it tried) goes through <see cref="UntrustedText"/>.
+/// </summary>
 public static class StatusComment
 {
+    /// <summary>Characters of the agent's summary shown (the pull request has it too).</summary>
+    internal const int MaxSummaryLength = 4_000;
+
+    /// <summary>Characters of an error shown.</summary>
+    internal const int MaxErrorLength = 2_000;
+
+    /// <summary>Blocked hosts named, and characters of each.</summary>
+    internal const int MaxBlockedHostsShown = 10;
+    internal const int MaxHostLength = 100;
+
+    private const int MaxActivityLength = 160;
+
     /// <summary>Marks the comment as this run's, so a replay finds it instead of posting a second one.</summary>
     public static string Marker(string runId) => $"<!-- sandbox-agents run:{runId} -->";
 
@@ -21,9 +36,10 @@ public static class StatusComment
         if (run.State == RunState.Running && CurrentActivity(run) is { } activity)
             text.AppendLine($"\nNow: `{activity}`");
         if (run.PullRequestUrl is not null) text.AppendLine($"\nPull request: {run.PullRequestUrl}");
-        if (run.State.IsTerminal() && run.Error is not null) text.AppendLine($"\n> {run.Error}");
-        if (run.State == RunState.Succeeded && run.AgentSummary is not null)
-            text.AppendLine($"\n<details><summary>What the agent said</summary>\n\n{run.AgentSummary}\n\n</details>");
+        if (run.State.IsTerminal() && run.Error is not null) text.AppendLine($"\n{Quote(UntrustedText.Markdown(run.Error, MaxErrorLength))}");
+        if (BlockedHosts(run) is { } blocked) text.AppendLine($"\n{blocked}");
+        if (run.State == RunState.Succeeded && !string.IsNullOrWhiteSpace(run.AgentSummary))
+            text.AppendLine($"\n<details><summary>What the agent said</summary>\n\n{UntrustedText.Markdown(run.AgentSummary, MaxSummaryLength)}\n\n</details>");
         if (run.CostUsd is not null || run.Turns is not null)
             text.AppendLine($"\nCost: {FormatCost(run.CostUsd)} · turns: {run.Turns?.ToString(CultureInfo.InvariantCulture) ?? "n/a"}");
         if (dashboardLink is not null) text.AppendLine($"\n[Follow this run on the dashboard]({dashboardLink})");
@@ -34,12 +50,21 @@ public static class StatusComment
         return text.ToString();
     }
 
-    /// <summary>The agent's latest line of output (already redacted), trimmed to fit a code span.</summary>
-    public static string? CurrentActivity(RunRecord run)
+    /// <summary>The agent's latest line of output (already redacted), made fit to stand in a code span.</summary>
+    public static string? CurrentActivity(RunRecord run) =>
+        UntrustedText.CodeSpan(run.LogTail.LastOrDefault(l => !string.IsNullOrWhiteSpace(l)), MaxActivityLength);
+
+    /// <summary>"The sandbox's network filter blocked: `a`, `b` and N more." or null when it blocked nothing.</summary>
+    internal static string? BlockedHosts(RunRecord run)
     {
-        var line = run.LogTail.LastOrDefault(l => !string.IsNullOrWhiteSpace(l))?.Trim().Replace('`', '\'');
-        return line is null ? null : line.Length <= 160 ? line : line[..160] + "…";
+        var hosts = run.BlockedHosts.Select(h => UntrustedText.CodeSpan(h, MaxHostLength)).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
+        if (hosts.Count == 0) return null;
+        var named = string.Join(", ", hosts.Take(MaxBlockedHostsShown).Select(h => $"`{h}`"));
+        var more = hosts.Count > MaxBlockedHostsShown ? $" and {(hosts.Count - MaxBlockedHostsShown).ToString(CultureInfo.InvariantCulture)} more" : "";
+        return $"The sandbox's network filter blocked: {named}{more}.";
     }
+
+    private static string Quote(string markdown) => string.Join('\n', markdown.Split('\n').Select(line => "> " + line));
 
     private static string Headline(RunRecord run) => run.State switch
     {

@@ -86,6 +86,24 @@ public sealed class WebhookCommandRouterTests
         Assert.Equal(CommandKind.Cancel, WebhookCommandRouter.Route(Payloads.Parse("issue_comment", comment), "d", custom).Command?.Kind);
     }
 
+    [Theory]
+    [InlineData("issues", "issues.labeled", 300, 10)]
+    [InlineData("issues", "issues.labeled", 10, 70_000)]
+    [InlineData("issue_comment", "issue_comment.created", 300, 70_000)]
+    public void Route_OverlongTitleOrBody_ReachesTheCommandCappedAtGitHubsLimits(string eventName, string file, int titleLength, int bodyLength)
+    {
+        var payload = eventName == "issues"
+            ? Payloads.For(file, "o/r", 3, label: "agent")
+            : Payloads.For(file, "o/r", 3, comment: "/agent run");
+        payload["issue"]!["title"] = new string('t', titleLength);
+        payload["issue"]!["body"] = new string('b', bodyLength);
+
+        var text = WebhookCommandRouter.Route(Payloads.Parse(eventName, payload), "d", Triggers).Command!.Issue!;
+
+        Assert.Equal(Math.Min(titleLength, IssueText.MaxTitleLength), text.Title.Length);
+        Assert.Equal(Math.Min(bodyLength, IssueText.MaxBodyLength), text.Body.Length);
+    }
+
     [Fact]
     public void ParseComment_RunWithInstructions_KeepsThem() =>
         Assert.Equal((CommandKind.Run, "use the new API"), WebhookCommandRouter.ParseComment("/agent run use the new API", "/agent"));

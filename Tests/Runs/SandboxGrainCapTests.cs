@@ -1,0 +1,24 @@
+using SandboxAgents.Tests.Fakes;
+using SandboxAgents.Tests.Grains;
+
+namespace SandboxAgents.Tests.Runs;
+
+/// <summary>The grain holds issue text to GitHub's limits itself, whoever built the command (defence in depth).</summary>
+[Collection(GrainClusterCollection.Name)]
+public sealed class SandboxGrainCapTests(GrainClusterFixture fixture)
+{
+    [Fact]
+    public async Task SubmitAsync_OverlongTitle_ReachesTheRegistryCapped()
+    {
+        var issue = fixture.NextIssue();
+        var title = new string('t', 300);
+
+        await fixture.Grains.GetGrain<ISandboxGrain>(issue.ToString()).SubmitAsync(
+            new IssueCommand(CommandKind.Run, CommandSource.Api, "operator", $"cap-{issue.Number}", new IssueText(title, new string('b', 70_000))));
+
+        var page = await Eventually.MatchesAsync(
+            () => fixture.Grains.GetGrain<IRunRegistryGrain>(0).GetPageAsync(new RunQuery(Repository: issue.RepositoryFullName, PageSize: 200)),
+            p => p.Items.Any(r => r.Key == issue.ToString()), "the issue's run in the registry");
+        Assert.Equal(title[..IssueText.MaxTitleLength], page.Items.Single(r => r.Key == issue.ToString()).Title);
+    }
+}
