@@ -27,7 +27,7 @@ public static class GatewayExtensions
         services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.SectionName);
         services.AddOptions<TriggerOptions>().BindConfiguration(TriggerOptions.SectionName).ValidateOnStart()
             .Validate(t => !string.IsNullOrWhiteSpace(t.Label) && !string.IsNullOrWhiteSpace(t.Command), "Triggers:Label and Triggers:Command must not be empty.");
-        services.AddOptions<ApiOptions>().BindConfiguration(ApiOptions.SectionName);
+        services.AddOperatorAccess();
         services.AddSingleton<WebhookSecretStore>();
         services.AddSingleton<RunEventHub>();
         services.AddHostedService<RegistrySubscription>();
@@ -47,12 +47,14 @@ public static class GatewayExtensions
             context => HttpMethods.IsPost(context.Request.Method) && context.Request.Path.Equals(WebhookPath, StringComparison.OrdinalIgnoreCase),
             branch => branch.UseMiddleware<WebhookSignatureMiddleware>());
         app.MapGitHubWebhooks(WebhookPath, secret);
+        app.UseOperatorAccess();
         app.MapRunEvents();
         app.MapTasksApi();
         app.MapDashboard();
         app.MapGet("/healthz", () => TypedResults.Ok(new { status = "ok" }));
-        app.MapOpenApi();
-        app.MapScalarApiReference("/api/reference", o => o.WithTitle("Sandbox agents API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));
+        app.MapOpenApi().RequireOperator(OperatorAccess.Read);
+        app.MapScalarApiReference("/api/reference", o => o.WithTitle("Sandbox agents API").WithOpenApiRoutePattern("/openapi/{documentName}.json"))
+            .RequireOperatorPage(OperatorAccess.Read);
         return app;
     }
 
