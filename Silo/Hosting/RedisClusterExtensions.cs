@@ -24,8 +24,10 @@ public static class RedisClusterExtensions
     {
         var cluster = ClusterSettings.From(builder.Configuration);
         var redis = cluster.Redis();
+        var tls = OrleansTlsCredentials.Load(builder.Configuration);
         builder.UseOrleansClient(client =>
         {
+            client.UseOrleansTls(tls);
             client.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (cluster.ClusterId, cluster.ServiceId));
             client.UseRedisClustering(o => o.ConfigurationOptions = redis.Clone());
         });

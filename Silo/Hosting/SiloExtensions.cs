@@ -17,6 +17,7 @@ public static class SiloExtensions
         var cluster = ClusterSettings.From(configuration);
         // Orleans opens no gateway listener on port 0 (EndpointOptions.GatewayPort: "0 disables gateway functionality").
         var gatewayPort = ServiceRole.From(configuration).OpensOrleansGateway ? cluster.GatewayPort : 0;
+        var tls = OrleansTlsCredentials.Load(configuration);
         var watchdog = configuration.GetValue<TimeSpan?>($"{RunOptions.SectionName}:{nameof(RunOptions.WatchdogPeriod)}") ?? new RunOptions().WatchdogPeriod;
 
         builder.Services.AddSandboxRuns();
@@ -43,6 +44,7 @@ public static class SiloExtensions
                         $"Storage:Provider must be '{StorageOptions.Sqlite}', '{StorageOptions.Memory}' or '{StorageOptions.Redis}', not '{storage.Provider}'.");
             }
 
+            silo.UseOrleansTls(tls);
             silo.AddDashboard();
             if (watchdog < TimeSpan.FromMinutes(1))
                 silo.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = watchdog);
