@@ -1,6 +1,4 @@
 using System.Security.Claims;
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Logging;
@@ -9,7 +7,7 @@ using Microsoft.Extensions.Options;
 namespace SandboxAgents.Gateway.Api;
 
 /// <summary>
-/// Recognises the operator: <c>Authorization: Bearer {Api:Key}</c> (compared in constant time) or a valid session cookie
+/// Recognises the operator: <c>Authorization: Bearer {Api:Key}</c> (<see cref="OperatorKey"/>) or a valid session cookie
 /// (<see cref="OperatorSessionTokens"/>). It only says who is asking; <see cref="OperatorRules"/> decides what they may do.
 /// </summary>
 public sealed class OperatorAuthenticationHandler(
@@ -28,7 +26,7 @@ public sealed class OperatorAuthenticationHandler(
         if (header.Length > 0)
         {
             var given = header.StartsWith(bearer, StringComparison.OrdinalIgnoreCase) ? header[bearer.Length..].Trim() : "";
-            return Task.FromResult(CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(given), Encoding.UTF8.GetBytes(key))
+            return Task.FromResult(OperatorKey.Matches(given, key)
                 ? Success(OperatorCredential.Bearer)
                 : AuthenticateResult.Fail("Wrong operator key."));
         }

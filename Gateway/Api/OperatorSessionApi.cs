@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -41,7 +39,7 @@ public static class OperatorSessionApi
             return TypedResults.Problem("Sign-in is disabled: set Api:Key to enable it.", statusCode: StatusCodes.Status403Forbidden);
 
         var given = form?[KeyField].ToString().Trim() ?? "";
-        if (!CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(given), Encoding.UTF8.GetBytes(key)))
+        if (!OperatorKey.Matches(given, key))
         {
             const string wrong = "That is not the operator key.";
             return returnUrl is null
