@@ -5,7 +5,10 @@ using Microsoft.AspNetCore.Routing;
 
 namespace SandboxAgents.Gateway.Api;
 
-/// <summary>The operator API: list and read runs (open), cancel, retry and start them (operator key).</summary>
+/// <summary>
+/// The operator API: list and read runs (the key or a session, or anyone with <c>Api:PublicReads</c>); cancel, retry
+/// and start them (the key, or the dashboard's session).
+/// </summary>
 public static class TasksApi
 {
     private const string Operator = "operator";
@@ -13,10 +16,11 @@ public static class TasksApi
     public static RouteGroupBuilder MapTasksApi(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/api/tasks").WithTags("Tasks");
-        group.MapGet("/", ListAsync).WithSummary("Runs, newest first; filter by state and repository.");
-        group.MapGet("/{owner}/{repo}/{number}", GetIssueAsync).WithSummary("One issue's current run and history.");
+        var reads = group.MapGroup("/").RequireOperator(OperatorAccess.Read);
+        reads.MapGet("/", ListAsync).WithSummary("Runs, newest first; filter by state and repository.");
+        reads.MapGet("/{owner}/{repo}/{number}", GetIssueAsync).WithSummary("One issue's current run and history.");
 
-        var writes = group.MapGroup("/").AddEndpointFilter<OperatorKeyFilter>();
+        var writes = group.MapGroup("/").RequireOperator(OperatorAccess.Write);
         writes.MapPost("/", StartAsync).WithSummary("Start a run for an existing issue.");
         writes.MapPost("/{owner}/{repo}/{number}/cancel", CancelAsync).WithSummary("Cancel the issue's active run.");
         writes.MapPost("/{owner}/{repo}/{number}/retry", RetryAsync).WithSummary("Start a new run after the last one ended.");
@@ -89,8 +93,7 @@ public static class TasksApi
     }
 
     /// <summary>The dashboard says so when it is the one asking, so that the issue can tell people where a cancel came from.</summary>
-    private static CommandSource SourceOf(HttpRequest request) =>
-        string.Equals(request.Headers["X-Requested-From"], "dashboard", StringComparison.OrdinalIgnoreCase) ? CommandSource.Dashboard : CommandSource.Api;
+    private static CommandSource SourceOf(HttpRequest request) => OperatorRules.IsFromDashboard(request) ? CommandSource.Dashboard : CommandSource.Api;
 
     private static IssueKey? Parse(string owner, string repo, string number) =>
         IssueKey.TryParse($"{owner}/{repo}#{number}", out var key) ? key : null;

@@ -5,8 +5,9 @@ using Microsoft.AspNetCore.Routing;
 namespace SandboxAgents.Gateway.Dashboard;
 
 /// <summary>
-/// The operator dashboard: one static page, its stylesheet and script, embedded in this assembly. The page reads the
-/// open task API and its event stream; it holds no secrets (the operator key stays in the browser's session).
+/// The operator dashboard: one static page, its stylesheet and script, embedded in this assembly, open to anyone because
+/// they hold no data. The page reads the task API and its event stream with the session cookie of its sign-in form
+/// (or openly with <c>Api:PublicReads</c>); the operator key itself is never kept by the page.
 /// </summary>
 public static class DashboardEndpoints
 {

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
+using SandboxAgents.Gateway.Api;
 
 namespace SandboxAgents.Gateway.Events;
 
@@ -11,7 +12,8 @@ namespace SandboxAgents.Gateway.Events;
 public static class RunEventsApi
 {
     public static RouteHandlerBuilder MapRunEvents(this IEndpointRouteBuilder routes) =>
-        routes.MapGet("/api/tasks/events", StreamAsync).WithTags("Tasks").WithSummary("Live run changes as server-sent events.");
+        routes.MapGet("/api/tasks/events", StreamAsync).WithTags("Tasks").WithSummary("Live run changes as server-sent events.")
+            .RequireOperator(OperatorAccess.Read);
 
     private static async Task StreamAsync(HttpContext context, RunEventHub hub, IOptions<JsonOptions> json)
     {

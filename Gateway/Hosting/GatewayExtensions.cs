@@ -23,7 +23,7 @@ public static class GatewayExtensions
 
         services.AddOptions<TriggerOptions>().BindConfiguration(TriggerOptions.SectionName).ValidateOnStart()
             .Validate(t => !string.IsNullOrWhiteSpace(t.Label) && !string.IsNullOrWhiteSpace(t.Command), "Triggers:Label and Triggers:Command must not be empty.");
-        services.AddOptions<ApiOptions>().BindConfiguration(ApiOptions.SectionName);
+        services.AddOperatorAccess();
         services.AddWebhookIntake();
         services.AddSingleton<RunEventHub>();
         services.AddHostedService<RegistrySubscription>();
@@ -36,12 +36,14 @@ public static class GatewayExtensions
     public static WebApplication MapGateway(this WebApplication app)
     {
         app.MapWebhookIntake(WebhookPath);
+        app.UseOperatorAccess();
         app.MapRunEvents();
         app.MapTasksApi();
         app.MapDashboard();
         app.MapGet("/healthz", () => TypedResults.Ok(new { status = "ok" }));
-        app.MapOpenApi();
-        app.MapScalarApiReference("/api/reference", o => o.WithTitle("Sandbox agents API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));
+        app.MapOpenApi().RequireOperator(OperatorAccess.Read);
+        app.MapScalarApiReference("/api/reference", o => o.WithTitle("Sandbox agents API").WithOpenApiRoutePattern("/openapi/{documentName}.json"))
+            .RequireOperatorPage(OperatorAccess.Read);
         return app;
     }
 }

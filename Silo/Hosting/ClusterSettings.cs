@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text;
 using StackExchange.Redis;
 
 namespace SandboxAgents.Silo.Hosting;
@@ -17,6 +18,13 @@ public sealed record ClusterSettings(string ClusterId, string ServiceId, int Sil
         ConfigurationOptions.Parse(RedisConnectionString is { Length: > 0 } value
             ? value
             : throw new InvalidOperationException("Storage:Provider is 'redis' (or the role is 'gateway') but Redis:ConnectionString is not set."));
+
+    /// <summary>Printing the settings never prints the Redis connection string: it may hold the password.</summary>
+    private bool PrintMembers(StringBuilder builder)
+    {
+        builder.Append($"ClusterId = {ClusterId}, ServiceId = {ServiceId}, SiloPort = {SiloPort}, GatewayPort = {GatewayPort}, Redis = {(RedisConnectionString is null ? "none" : "(set)")}");
+        return true;
+    }
 
     public IPAddress AdvertisedAddress(IConfiguration configuration) =>
         IPAddress.Parse(configuration.GetValue("Orleans:AdvertisedIPAddress", "127.0.0.1")!);

@@ -3,15 +3,18 @@ using SandboxAgents.Gateway.Api;
 
 namespace SandboxAgents.Silo.Hosting;
 
-/// <summary>The Orleans dashboard (grain and silo statistics) at <c>/orleans</c>, behind the operator key.</summary>
+/// <summary>
+/// The Orleans dashboard (grain and silo statistics) at <c>/orleans</c>: the operator key or a signed-in session only,
+/// whatever <c>Api:PublicReads</c> says; a browser without one gets the sign-in form.
+/// </summary>
 public static class OrleansDashboardExtensions
 {
     public const string RoutePrefix = "/orleans";
 
     public static WebApplication MapOrleansDashboardForOperators(this WebApplication app)
     {
-        app.UseWhen(context => context.Request.Path.StartsWithSegments(RoutePrefix), branch => branch.UseMiddleware<OperatorGateMiddleware>());
-        app.MapOrleansDashboard(routePrefix: RoutePrefix);
+        app.UseOperatorAccess();
+        app.MapOrleansDashboard(routePrefix: RoutePrefix).RequireOperatorPage(OperatorAccess.Operator);
         return app;
     }
 }

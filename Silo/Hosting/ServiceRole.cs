@@ -12,6 +12,12 @@ public sealed record ServiceRole(string Name)
 
     public bool ServesGateway => Name is "all" or "gateway";
 
+    /// <summary>
+    /// Only a <c>silo</c> opens the Orleans gateway port (<c>Orleans:GatewayPort</c>): gateway-role processes connect
+    /// to it. In <c>all</c> the HTTP face calls its own silo in process, so no outside client needs the port.
+    /// </summary>
+    public bool OpensOrleansGateway => Name is "silo";
+
     public static ServiceRole From(IConfiguration configuration)
     {
         var name = (configuration[Key] ?? "all").Trim().ToLowerInvariant();

@@ -5,13 +5,21 @@ namespace SandboxAgents.Tests.Cluster;
 
 /// <summary>
 /// The cluster profile on a real Redis (127.0.0.1:6379, started by .ci/run): two silo-only processes and one
-/// gateway-only process. The silo holding a running run's grain is killed; the run finishes on the survivor.
+/// gateway-only process, speaking mutual TLS (<c>Orleans:Tls</c>) with certificates from a throw-away CA. The silo
+/// holding a running run's grain is killed; the run finishes on the survivor.
 /// </summary>
 public sealed class ClusterFailoverTests : IAsyncLifetime
 {
     private ProcessWorld _world = null!;
+    private string _caPath = null!;
+    private System.Security.Cryptography.X509Certificates.X509Certificate2 _authority = null!;
 
-    public async Task InitializeAsync() => _world = await ProcessWorld.CreateAsync();
+    public async Task InitializeAsync()
+    {
+        _world = await ProcessWorld.CreateAsync();
+        _authority = TestCertificates.Authority("failover CA");
+        _caPath = TestCertificates.WritePem(_authority, _world.Root.FullName, "ca").Certificate;
+    }
 
     public async Task DisposeAsync() => await _world.DisposeAsync();
 
@@ -23,6 +31,11 @@ public sealed class ClusterFailoverTests : IAsyncLifetime
         settings["Redis:ConnectionString"] = "127.0.0.1:6379";
         settings["Orleans:ClusterId"] = cluster;
         settings["Orleans:ServiceId"] = cluster;
+        var name = $"{role}-{Guid.NewGuid():N}";
+        var (certificate, key) = TestCertificates.WritePem(TestCertificates.Member(_authority, name), _world.Root.FullName, name, key: true);
+        settings["Orleans:Tls:CertificatePath"] = certificate;
+        settings["Orleans:Tls:KeyPath"] = key!;
+        settings["Orleans:Tls:CaPath"] = _caPath;
         return settings;
     }
 

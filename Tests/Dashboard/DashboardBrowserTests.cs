@@ -1,4 +1,5 @@
 using Microsoft.Playwright;
+using SandboxAgents.Gateway.Api;
 using SandboxAgents.Tests.EndToEnd;
 using SandboxAgents.Tests.Fakes;
 using Xunit.Abstractions;
@@ -6,7 +7,10 @@ using static Microsoft.Playwright.Assertions;
 
 namespace SandboxAgents.Tests.Dashboard;
 
-/// <summary>The dashboard in a real browser against the whole service: live rows from the event stream, the detail, cancel.</summary>
+/// <summary>
+/// The dashboard in a real browser against the whole service: the sign-in form, live rows from the event stream, the
+/// detail, cancel. The key is only ever typed into the form; the browser keeps a session cookie that is not the key.
+/// </summary>
 [Collection(DashboardCollection.Name)]
 public sealed class DashboardBrowserTests(DashboardServiceFixture service, ChromiumFixture chromium, ITestOutputHelper output)
     : IClassFixture<ChromiumFixture>
@@ -15,6 +19,18 @@ public sealed class DashboardBrowserTests(DashboardServiceFixture service, Chrom
 
     /// <summary>A run's way from Queued to Running takes a clone and a process start; this bounds it, it is not a wait.</summary>
     private static readonly LocatorAssertionsToHaveTextOptions RunStarts = new() { Timeout = 30_000 };
+
+    /// <summary>Reads are refused until the operator signs in: the page shows the form, and the table once signed in.</summary>
+    private static async Task SignInAsync(IPage page)
+    {
+        var form = page.Locator("#sign-in");
+        await Expect(form).ToBeVisibleAsync();
+        await Expect(page.Locator("#main")).ToBeHiddenAsync();
+        await form.GetByLabel("Operator key").FillAsync(ServiceFixture.OperatorKey);
+        await form.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await Expect(form).ToBeHiddenAsync();
+        await Expect(page.Locator("#live")).ToHaveTextAsync("Live");
+    }
 
     private Task<HttpResponseMessage> LabelAsync(int number, string title)
     {
@@ -30,6 +46,7 @@ public sealed class DashboardBrowserTests(DashboardServiceFixture service, Chrom
         await Task.WhenAll(service.WaitForStateAsync(9511, "NoChanges"), service.WaitForStateAsync(9512, "Failed"));
         var page = await chromium.Browser.NewPageAsync(new BrowserNewPageOptions { BaseURL = service.BaseAddress.ToString() });
         await page.GotoAsync("/");
+        await SignInAsync(page);
         var noChanges = page.Locator($"#runs tbody tr[data-key='{Repository}#9511']");
         var failed = page.Locator($"#runs tbody tr[data-key='{Repository}#9512']");
         await Expect(noChanges).ToBeVisibleAsync();
@@ -54,6 +71,7 @@ public sealed class DashboardBrowserTests(DashboardServiceFixture service, Chrom
         var page = await chromium.Browser.NewPageAsync(new BrowserNewPageOptions { BaseURL = service.BaseAddress.ToString() });
 
         await page.GotoAsync($"/?issue={Uri.EscapeDataString($"{Repository}#9521")}");
+        await SignInAsync(page);
 
         await Expect(page.Locator("#detail-title")).ToHaveTextAsync($"{Repository}#9521");
         await Expect(page.Locator("#detail-state")).ToHaveTextAsync("NoChanges");
@@ -74,7 +92,18 @@ public sealed class DashboardBrowserTests(DashboardServiceFixture service, Chrom
         });
         var page = await context.NewPageAsync();
         await page.GotoAsync("/");
-        await Expect(page.Locator("#live")).ToHaveTextAsync("Live");
+        await Expect(page.Locator("#sign-in-message")).ToContainTextAsync("operator key");
+        await page.Locator("#sign-in").GetByLabel("Operator key").FillAsync("not-the-key");
+        await page.Locator("#sign-in").GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await Expect(page.Locator("#sign-in-message")).ToHaveTextAsync("That is not the operator key.");
+        await SignInAsync(page);
+        await Expect(page.Locator("#sign-out")).ToBeVisibleAsync();
+        var session = (await context.CookiesAsync()).Single();
+        Assert.Equal(OperatorSessionTokens.CookieName, session.Name);
+        Assert.True(session.HttpOnly);
+        Assert.Equal(SameSiteAttribute.Strict, session.SameSite);
+        Assert.Equal("/", session.Path);
+        Assert.DoesNotContain(ServiceFixture.OperatorKey, session.Value, StringComparison.Ordinal);
         var row = page.Locator($"#runs tbody tr[data-key='{Repository}#9501']");
         await Expect(row).ToHaveCountAsync(0);
 
@@ -88,18 +117,33 @@ public sealed class DashboardBrowserTests(DashboardServiceFixture service, Chrom
         await Expect(detail.Locator("#detail-state")).ToHaveTextAsync("Running");
 
         await detail.GetByRole(AriaRole.Button, new() { Name = "Cancel run" }).ClickAsync();
-        await detail.GetByLabel("Operator key").FillAsync(ServiceFixture.OperatorKey);
-        await detail.GetByRole(AriaRole.Button, new() { Name = "Continue" }).ClickAsync();
-        await Expect(detail.Locator("#key-form")).ToBeHiddenAsync();
 
         await Expect(row.Locator(".badge")).ToHaveTextAsync("Cancelled");
         await Expect(detail.Locator("#detail-state")).ToHaveTextAsync("Cancelled");
         await Expect(detail.Locator("#detail-timeline li").Last).ToContainTextAsync("Cancelled");
         await Expect(detail.Locator("#detail-facts")).ToContainTextAsync("@operator (dashboard)");
         await Expect(page.Locator("#live")).ToHaveTextAsync("Live");
+        var stored = await page.EvaluateAsync<string>("() => JSON.stringify([document.cookie, { ...sessionStorage }, { ...localStorage }])");
+        Assert.DoesNotContain(ServiceFixture.OperatorKey, stored, StringComparison.Ordinal);
+        Assert.DoesNotContain(OperatorSessionTokens.CookieName, stored, StringComparison.Ordinal);
 
         var screenshot = Path.Combine(AppContext.BaseDirectory, "TestResults", "dashboard.png");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = screenshot, FullPage = true });
         output.WriteLine($"Dashboard screenshot: {screenshot}");
+    }
+
+    [Fact]
+    public async Task SignOut_ClosesTheTable_AndAsksToSignInAgain()
+    {
+        await using var context = await chromium.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = service.BaseAddress.ToString() });
+        var page = await context.NewPageAsync();
+        await page.GotoAsync("/");
+        await SignInAsync(page);
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+
+        await Expect(page.Locator("#sign-in")).ToBeVisibleAsync();
+        await Expect(page.Locator("#main")).ToBeHiddenAsync();
+        Assert.Empty(await context.CookiesAsync());
     }
 }

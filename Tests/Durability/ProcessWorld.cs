@@ -31,6 +31,7 @@ public sealed class ProcessWorld : IAsyncDisposable
         return new Dictionary<string, string>
         {
             ["GitHub:WebhookSecret"] = Secret,
+            ["Api:Key"] = ServiceHttp.OperatorKey,
             ["GitHub:Token"] = FakeGitHubServer.Token,
             ["GitHub:ApiUrl"] = GitHub.BaseUrl.ToString(),
             ["GitHub:GitUrl"] = new Uri(Path.Combine(Root.FullName, "git") + "/").AbsoluteUri,

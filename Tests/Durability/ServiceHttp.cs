@@ -9,6 +9,9 @@ namespace SandboxAgents.Tests.Durability;
 /// <summary>What the process-level tests say to a running service over HTTP: a signed label webhook, and a task read.</summary>
 public static class ServiceHttp
 {
+    /// <summary>The operator key the processes are started with (<c>Api:Key</c>): reads need it.</summary>
+    public const string OperatorKey = "process-operator-key";
+
     public static async Task SendLabeledAsync(Uri service, string secret, int number, string title)
     {
         var payload = Payloads.For("issues.labeled", "octo/widgets", number, sender: "maintainer", label: "agent");
@@ -27,6 +30,7 @@ public static class ServiceHttp
     public static async Task<JsonObject?> TaskAsync(Uri service, int number)
     {
         using var http = new HttpClient { BaseAddress = service, Timeout = TimeSpan.FromSeconds(10) };
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", OperatorKey);
         try
         {
             var response = await http.GetAsync(new Uri($"api/tasks/octo/widgets/{number}", UriKind.Relative));

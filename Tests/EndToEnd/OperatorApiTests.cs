@@ -55,9 +55,15 @@ public sealed class OperatorApiTests(LocalServiceFixture service)
     [InlineData("wrong-key", HttpStatusCode.Unauthorized)]
     public async Task Writes_WithoutTheRightKey_AreRefused(string? key, HttpStatusCode expected)
     {
-        var cancel = await service.OperatorPostAsync($"/api/tasks/{Repository}/302/cancel", key: key);
-        var retry = await service.OperatorPostAsync($"/api/tasks/{Repository}/302/retry", key: key);
-        var start = await service.OperatorPostAsync("/api/tasks", new StartRunRequest(Repository, 302, null), key: key);
+        // The fixture's client sends the key by default: a request without one goes through a client of its own.
+        using var anonymous = service.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { HandleCookies = false });
+        Task<HttpResponseMessage> PostAsync(string path, object? body = null) => key is null
+            ? anonymous.PostAsync(new Uri(path, UriKind.Relative), body is null ? null : System.Net.Http.Json.JsonContent.Create(body))
+            : service.OperatorPostAsync(path, body, key);
+
+        var cancel = await PostAsync($"/api/tasks/{Repository}/302/cancel");
+        var retry = await PostAsync($"/api/tasks/{Repository}/302/retry");
+        var start = await PostAsync("/api/tasks", new StartRunRequest(Repository, 302, null));
 
         Assert.Equal((expected, expected, expected), (cancel.StatusCode, retry.StatusCode, start.StatusCode));
         Assert.Null(await service.GetTaskAsync(302));

@@ -95,6 +95,7 @@ public abstract class ServiceFixture : IAsyncLifetime
         });
         ConfigureFactory(_factory);
         Http = _factory.CreateClient();
+        Http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", OperatorKey);
         (await Http.GetAsync(new Uri("/healthz", UriKind.Relative))).EnsureSuccessStatusCode();
     }
 

@@ -1,15 +1,25 @@
 // The operator dashboard: a live table of runs (the task API plus its event stream) and one issue's detail.
 // Server data only ever reaches the page through textContent and checked attributes, never as HTML.
+// The operator key is typed once into the sign-in form and exchanged for an HttpOnly session cookie: this script never
+// stores it. Reads and the event stream carry the cookie; cancel and retry add the dashboard's X-Requested-From header.
 "use strict";
 
 const STATES = ["Idle", "Queued", "Provisioning", "Running", "Publishing", "Succeeded", "NoChanges", "Failed", "TimedOut", "Cancelled"];
 const ACTIVE = new Set(["Queued", "Provisioning", "Running", "Publishing"]);
-const KEY_STORAGE = "sandbox-agents.operator-key";
 
 const runs = new Map();            // key -> RunEntry
 let openKey = null;                // the issue whose detail is shown
 let detailRequest = 0;             // ignores answers to detail reads that were overtaken
-let pendingAction = null;          // "cancel" | "retry", waiting for the operator key
+let pendingAction = null;          // "cancel" | "retry", waiting for the operator to sign in
+let events = null;                 // the live event stream, while reads are allowed
+
+/** The server refused a read or an action (401: sign in; 403: it cannot be allowed from here). */
+class Refused extends Error {
+  constructor(status, message) {
+    super(message);
+    this.status = status;
+  }
+}
 
 const $ = id => document.getElementById(id);
 
@@ -102,38 +112,61 @@ function tickDurations() {
   }
 }
 
+async function refusal(response) {
+  return response.status === 401 || response.status === 403 ? new Refused(response.status, await problemText(response)) : null;
+}
+
 async function loadRuns() {
   const response = await fetch("/api/tasks?pageSize=200", { headers: { Accept: "application/json" } });
+  const refused = await refusal(response);
+  if (refused) throw refused;
   if (!response.ok) throw new Error(await problemText(response));
   const page = await response.json();
   page.items.forEach(upsert);
   renderTable();
 }
 
+// The stream first, then the table: every change after the stream opened arrives as an event, and the table is
+// (re)read on each open, so nothing is missed before or while the stream was down.
 function listen() {
+  events?.close();
   const live = $("live");
-  const events = new EventSource("/api/tasks/events");
-  let dropped = false;
-  events.addEventListener("open", () => {
+  const source = events = new EventSource("/api/tasks/events");
+  source.addEventListener("open", () => {
     live.dataset.live = "open";
     live.textContent = "Live";
-    if (dropped) loadRuns().catch(showLoadError);  // changes may have been missed while the stream was down
+    loadRuns().catch(readFailed);
   });
-  events.addEventListener("error", () => {
-    dropped = true;
+  source.addEventListener("error", () => {
     live.dataset.live = "error";
     live.textContent = "Reconnecting…";
+    // A refused stream is not retried by the browser: ask the API why (it may need a sign-in), then listen again.
+    if (source.readyState === EventSource.CLOSED && source === events) {
+      events = null;
+      loadRuns().then(() => setTimeout(() => { if (!events) listen(); }, 5000), readFailed);
+    }
   });
-  events.addEventListener("run", message => {
+  source.addEventListener("run", message => {
     const entry = JSON.parse(message.data);
     if (upsert(entry)) renderTable();
     if (entry.key === openKey) refreshDetail();
   });
 }
 
-function showLoadError(error) {
-  $("empty").hidden = false;
-  $("empty").textContent = `Could not load runs: ${error.message}`;
+function readFailed(error) {
+  if (!(error instanceof Refused)) {
+    $("empty").hidden = false;
+    $("empty").textContent = `Could not load runs: ${error.message}`;
+    return;
+  }
+
+  events?.close();
+  events = null;
+  $("live").dataset.live = "error";
+  $("live").textContent = error.status === 401 ? "Not signed in" : "Closed";
+  runs.clear();
+  renderTable();
+  showSignIn(error.message, { blocking: true, possible: error.status === 401 });
 }
 
 // ---- the detail ------------------------------------------------------------------------------------------------
@@ -141,7 +174,6 @@ function showLoadError(error) {
 function openDetail(key) {
   openKey = key;
   pendingAction = null;
-  $("key-form").hidden = true;
   showMessage(null);
   $("detail").hidden = false;
   document.querySelector(".layout").classList.add("with-detail");
@@ -166,6 +198,8 @@ async function refreshDetail() {
   try {
     const response = await fetch(path, { headers: { Accept: "application/json" } });
     if (request !== detailRequest || key !== openKey) return;
+    const refused = await refusal(response);
+    if (refused) { readFailed(refused); return; }
     if (!response.ok) { showMessage(await problemText(response)); return; }
     renderDetail(await response.json());
   } catch (error) {
@@ -216,26 +250,77 @@ function showMessage(text, kind = "error") {
   message.dataset.kind = kind;
 }
 
-// ---- cancel and retry ------------------------------------------------------------------------------------------
+// ---- signing in -----------------------------------------------------------------------------------------------
 
-function askForKey(action, why) {
-  pendingAction = action;
-  $("key-form").hidden = false;
-  $("key-input").value = "";
-  $("key-input").focus();
-  showMessage(why);
+// blocking: reads are refused, so there is nothing to show until the operator signs in.
+// possible: false when the server cannot take a key at all (no Api:Key configured): the message says what to set.
+function showSignIn(message, { blocking, possible = true }) {
+  $("sign-in").hidden = false;
+  $("main").hidden = blocking;
+  $("sign-in-message").textContent = message ?? "";
+  $("sign-in-form").hidden = !possible;
+  $("sign-in-cancel").hidden = blocking;
+  $("sign-in-key").value = "";
+  if (possible) $("sign-in-key").focus();
 }
 
+function hideSignIn() {
+  $("sign-in").hidden = true;
+  $("main").hidden = false;
+  $("sign-in-key").value = "";
+}
+
+async function refreshSession() {
+  try {
+    const response = await fetch("/api/session", { headers: { Accept: "application/json" } });
+    if (!response.ok) return;
+    const status = await response.json();
+    $("sign-out").hidden = !status.session;
+    $("sign-in-open").hidden = status.signedIn || !status.keyConfigured || !status.publicReads;
+  } catch {
+    // The buttons stay as they are; the next read tells the rest.
+  }
+}
+
+async function signIn() {
+  const response = await fetch("/api/session", {
+    method: "POST",
+    headers: { Accept: "application/json" },
+    body: new URLSearchParams({ key: $("sign-in-key").value.trim() }),
+  });
+  if (!response.ok) {
+    $("sign-in-message").textContent = await problemText(response);
+    $("sign-in-key").select();
+    return;
+  }
+
+  hideSignIn();
+  await refreshSession();
+  listen();
+  if (openKey) refreshDetail();
+  const action = pendingAction;
+  pendingAction = null;
+  if (action) perform(action);
+}
+
+async function signOut() {
+  await fetch("/api/session", { method: "DELETE" });
+  pendingAction = null;
+  runs.clear();
+  renderTable();
+  await refreshSession();
+  listen();  // with public reads the table comes back; otherwise the refusal asks for a sign-in
+}
+
+// ---- cancel and retry ------------------------------------------------------------------------------------------
+
 async function act(action) {
-  const key = sessionStorage.getItem(KEY_STORAGE);
-  if (!key) { askForKey(action, null); return; }
   const path = issuePath(openKey);
   showMessage(null);
-  const response = await fetch(`${path}/${action}`, { method: "POST", headers: { Authorization: `Bearer ${key}`, Accept: "application/json", "X-Requested-From": "dashboard" } });
+  const response = await fetch(`${path}/${action}`, { method: "POST", headers: { Accept: "application/json", "X-Requested-From": "dashboard" } });
   if (response.status === 401) {
-    sessionStorage.removeItem(KEY_STORAGE);
-    $("forget-key").hidden = true;
-    askForKey(action, await problemText(response));
+    pendingAction = action;
+    showSignIn(`Sign in to ${action} this run. ${await problemText(response)}`, { blocking: false });
     return;
   }
   if (!response.ok) { showMessage(await problemText(response)); return; }
@@ -256,24 +341,16 @@ function start() {
   $("detail-close").addEventListener("click", closeDetail);
   $("action-cancel").addEventListener("click", () => perform("cancel"));
   $("action-retry").addEventListener("click", () => perform("retry"));
-  $("forget-key").hidden = !sessionStorage.getItem(KEY_STORAGE);
-  $("forget-key").addEventListener("click", () => {
-    sessionStorage.removeItem(KEY_STORAGE);
-    $("forget-key").hidden = true;
-  });
-  $("key-cancel").addEventListener("click", () => { pendingAction = null; $("key-form").hidden = true; showMessage(null); });
-  $("key-form").addEventListener("submit", event => {
+  $("sign-in-form").addEventListener("submit", event => {
     event.preventDefault();
-    sessionStorage.setItem(KEY_STORAGE, $("key-input").value.trim());
-    $("key-form").hidden = true;
-    $("forget-key").hidden = false;
-    const action = pendingAction;
-    pendingAction = null;
-    if (action) perform(action);
+    signIn().catch(error => { $("sign-in-message").textContent = `Could not sign in: ${error.message}`; });
   });
+  $("sign-in-cancel").addEventListener("click", () => { pendingAction = null; hideSignIn(); });
+  $("sign-in-open").addEventListener("click", () => showSignIn("Sign in with the operator key to cancel or retry runs.", { blocking: false }));
+  $("sign-out").addEventListener("click", () => { signOut().catch(() => refreshSession()); });
   document.addEventListener("keydown", event => { if (event.key === "Escape" && openKey) closeDetail(); });
 
-  loadRuns().catch(showLoadError);
+  refreshSession();
   listen();
   const linked = new URLSearchParams(location.search).get("issue");  // status comments link to /?issue=owner/repo#n
   if (linked && issuePath(linked)) openDetail(linked);
