@@ -17,7 +17,7 @@ namespace SandboxAgents.Tests.Cluster;
 public sealed class RedisPasswordTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private const string Password = "redis-password-never-logged-5f1c";
-    private readonly DirectoryInfo _root = Directory.CreateTempSubdirectory("sandbox-agents-redis-");
+    private readonly DirectoryInfo _root = OpenTempFolder.Create("sandbox-agents-redis-");
     private Process _redis = null!;
     private int _port;
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.AspNetCore.Mvc.Testing;
+using SandboxAgents.Tests.Fakes;
 
 namespace SandboxAgents.Tests.EndToEnd;
 
@@ -11,7 +12,7 @@ namespace SandboxAgents.Tests.EndToEnd;
 /// </summary>
 public abstract class OperatorSettingsFixture : IAsyncLifetime
 {
-    private readonly DirectoryInfo _root = Directory.CreateTempSubdirectory("sandbox-agents-settings-");
+    private readonly DirectoryInfo _root = OpenTempFolder.Create("sandbox-agents-settings-");
     private WebApplicationFactory<Program> _factory = null!;
 
     /// <summary>The <c>Api:*</c> settings (a null value leaves the key unset).</summary>
