@@ -3,7 +3,7 @@ namespace SandboxAgents.Tests.EndToEnd;
 /// <summary>The service with local sandboxes (inside bubblewrap when it is installed, as in CI).</summary>
 public class LocalServiceFixture : ServiceFixture
 {
-    private string SandboxRoot => Path.Combine(Root, "sandboxes");
+    public string SandboxRoot => Path.Combine(Root, "sandboxes");
 
     public override bool HasLiveSandboxes => Directory.Exists(SandboxRoot) && Directory.GetDirectories(SandboxRoot).Length > 0;
 

@@ -30,6 +30,9 @@ public abstract class ServiceFixture : IAsyncLifetime
     private WebApplicationFactory<Program> _factory = null!;
     private int _delivery;
 
+    /// <summary>The secrets this fixture's service holds: the constants above unless a subclass picks its own.</summary>
+    public virtual FixtureSecrets Secrets => FixtureSecrets.Defaults;
+
     /// <summary>The runs' clock: it ticks a millisecond per reading, so that times still order events, and jumps when a test moves it.</summary>
     public FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow) { AutoAdvanceAmount = TimeSpan.FromMilliseconds(1) };
     public FakeGitHubServer GitHub { get; private set; } = null!;
@@ -56,7 +59,7 @@ public abstract class ServiceFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        GitHub = await FakeGitHubServer.StartAsync();
+        GitHub = await FakeGitHubServer.StartAsync(Secrets.GitHubToken);
         Model = await FakeModelApi.StartAsync();
         var gitRoot = Path.Combine(_root.FullName, "git");
         Git = BareRepository.Create(gitRoot, "octo", "widgets");
@@ -64,15 +67,15 @@ public abstract class ServiceFixture : IAsyncLifetime
 
         var settings = new Dictionary<string, string>
         {
-            ["GitHub:WebhookSecret"] = WebhookSecret,
-            ["GitHub:Token"] = FakeGitHubServer.Token,
+            ["GitHub:WebhookSecret"] = Secrets.WebhookSecret,
+            ["GitHub:Token"] = Secrets.GitHubToken,
             ["GitHub:ApiUrl"] = GitHub.BaseUrl.ToString(),
             ["GitHub:GitUrl"] = new Uri(gitRoot + "/").AbsoluteUri,
             ["Agent:Command"] = $"bash {Path.Combine(agents, "scripted-agent.sh")}",
             ["Agent:Timeout"] = AgentTimeout.ToString(),
-            ["Agent:ModelApiKey"] = AnthropicKey,
+            ["Agent:ModelApiKey"] = Secrets.ModelKey,
             ["Agent:ModelApiUrl"] = Model.BaseUrl.ToString(),
-            ["Api:Key"] = OperatorKey,
+            ["Api:Key"] = Secrets.OperatorKey,
             ["Runs:PollInterval"] = "00:00:00.100",
             ["Runs:InstanceId"] = "e2e",
             ["Reaper:Period"] = "00:00:01",
@@ -84,6 +87,7 @@ public abstract class ServiceFixture : IAsyncLifetime
         };
 
         foreach (var (key, value) in await StartSandboxesAsync(agents)) settings[key] = value;
+        Settings = settings;
         _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
         {
             foreach (var (key, value) in settings) web.UseSetting(key, value);
@@ -95,9 +99,12 @@ public abstract class ServiceFixture : IAsyncLifetime
         });
         ConfigureFactory(_factory);
         Http = _factory.CreateClient();
-        Http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", OperatorKey);
+        Http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", Secrets.OperatorKey);
         (await Http.GetAsync(new Uri("/healthz", UriKind.Relative))).EnsureSuccessStatusCode();
     }
+
+    /// <summary>The settings the service was started with.</summary>
+    public IReadOnlyDictionary<string, string> Settings { get; private set; } = new Dictionary<string, string>();
 
     /// <summary>The running service's own services (its sandbox provider, its grain factory).</summary>
     public IServiceProvider Services => _factory.Services;
@@ -112,7 +119,7 @@ public abstract class ServiceFixture : IAsyncLifetime
         request.Headers.Add("X-GitHub-Event", eventName);
         request.Headers.Add("X-GitHub-Delivery", deliveryId ?? $"e2e-{Interlocked.Increment(ref _delivery)}-{Guid.NewGuid():N}");
         request.Headers.Add("User-Agent", "GitHub-Hookshot/e2e");
-        if (sign) request.Headers.Add("X-Hub-Signature-256", WebhookSignature.Compute(WebhookSecret, body));
+        if (sign) request.Headers.Add("X-Hub-Signature-256", WebhookSignature.Compute(Secrets.WebhookSecret, body));
         return Http.SendAsync(request);
     }
 
@@ -145,7 +152,7 @@ public abstract class ServiceFixture : IAsyncLifetime
         _root.Delete(recursive: true);
     }
 
-    protected static int FreePort()
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

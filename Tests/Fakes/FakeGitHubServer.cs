@@ -24,9 +24,12 @@ public sealed class FakeGitHubServer : IAsyncDisposable
     private long _nextId = 5000;
     private int _nextPull;
 
-    private FakeGitHubServer(WebApplication app) => _app = app;
+    private FakeGitHubServer(WebApplication app, string token) => (_app, AcceptedToken) = (app, token);
 
     public const string Token = "ghp_FakeTokenForTestsOnly0123456789abcd";
+
+    /// <summary>The one token this fake accepts (<see cref="Token"/> unless the test chose another).</summary>
+    public string AcceptedToken { get; }
 
     public Uri BaseUrl { get; private set; } = null!;
     public ConcurrentQueue<RecordedRequest> Requests { get; } = new();
@@ -47,13 +50,13 @@ public sealed class FakeGitHubServer : IAsyncDisposable
     public IReadOnlyList<JsonObject> PullRequestsFor(string repository) =>
         [.. _pulls.Values.Where(p => p["base"]!["repo"]!["full_name"]!.GetValue<string>() == repository)];
 
-    public static async Task<FakeGitHubServer> StartAsync()
+    public static async Task<FakeGitHubServer> StartAsync(string token = Token)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
         var app = builder.Build();
-        var server = new FakeGitHubServer(app);
+        var server = new FakeGitHubServer(app, token);
         server.Map(app);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
@@ -73,7 +76,7 @@ public sealed class FakeGitHubServer : IAsyncDisposable
             if (BeforeHandling is { } hook) await hook(recorded);
             // GitHub accepts both schemes for a token; Octokit sends "Token".
             var authorization = context.Request.Headers.Authorization.ToString();
-            if (!authorization.Equals($"token {Token}", StringComparison.OrdinalIgnoreCase) && authorization != $"Bearer {Token}")
+            if (!authorization.Equals($"token {AcceptedToken}", StringComparison.OrdinalIgnoreCase) && authorization != $"Bearer {AcceptedToken}")
             {
                 context.Response.StatusCode = StatusCodes.Status401Unauthorized;
                 await context.Response.WriteAsJsonAsync(new { message = "Bad credentials", documentation_url = "https://docs.github.com/rest" });
