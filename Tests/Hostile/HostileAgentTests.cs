@@ -150,6 +150,9 @@ public sealed class HostileAgentTests(HostileServiceFixture service)
         Assert.False(Directory.Exists(Path.Combine(service.SandboxRoot, run.Done["sandboxId"]!.GetValue<string>())));
     }
 
+    private string Comment() =>
+        Assert.Single(service.GitHub.CommentsOn(ServiceFixture.Repository, HostileServiceFixture.HostileIssue))["body"]!.GetValue<string>();
+
     [Fact]
     public async Task WhatTheAgentSaid_ReachesGitHubAsText_WithOnlyTheServicesClosingReference()
     {
@@ -161,5 +164,11 @@ public sealed class HostileAgentTests(HostileServiceFixture service)
         Assert.DoesNotContain("Fixes #999", body);
         Assert.DoesNotContain("@someone", body);
         Assert.Contains("evil.example.com", body);
+        // The final edit is written at the end of the tick the API reads the run's end in.
+        await Eventually.TrueAsync(() => Comment().Contains("pull request is ready", StringComparison.Ordinal), "the final status comment");
+        var comment = Comment();
+        Assert.Contains("network filter blocked", comment, StringComparison.Ordinal);
+        Assert.Contains("evil.example.com", comment, StringComparison.Ordinal);
+        Assert.DoesNotContain("@someone", comment, StringComparison.Ordinal);
     }
 }

@@ -85,4 +85,36 @@ public sealed class BubblewrappedLocalSandboxProviderContractTests : LocalSandbo
             await provider.DeleteAsync(sandbox.Id, CancellationToken.None);
         }
     }
+
+    [Fact]
+    public async Task NetworkNone_LeavesOnlyLoopback_AndNoWayOut()
+    {
+        var provider = CreateLocal(TimeProvider.System, network: SandboxAgents.Sandboxes.Egress.NetworkOptions.None);
+        var sandbox = await provider.CreateAsync(new SandboxSpec(NewName(), new Dictionary<string, string>(), new Dictionary<string, string>()), CancellationToken.None);
+        try
+        {
+            var result = await provider.ExecuteAsync(sandbox.Id,
+                "echo \"interfaces: $(awk -F: 'NR > 2 {gsub(/ /, \"\", $1); printf \"%s \", $1}' /proc/net/dev)\"; " +
+                "echo \"proxy variables: $(env | grep -ci proxy)\"; test -e /run/egress && echo has-proxy-socket; " +
+                "(exec 3<>/dev/tcp/127.0.0.1/3128) 2>/dev/null && echo connected",
+                Timeout, CancellationToken.None);
+
+            Assert.Equal("none", provider.NetworkMode);
+            Assert.Equal("interfaces: lo \nproxy variables: 0\n", result.Output);
+            Assert.DoesNotContain("connected", result.Output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            await provider.DeleteAsync(sandbox.Id, CancellationToken.None);
+        }
+    }
+
+    [Fact]
+    public async Task NetworkHost_IsAnnouncedAtStartAsFitOnlyForTrustedAgents()
+    {
+        await using var host = LocalProviderHost.Create(new LocalSandboxOptions { Root = Root, Isolation = Isolation }, network: SandboxAgents.Sandboxes.Egress.NetworkOptions.Host);
+
+        Assert.Equal("host", host.Provider.NetworkMode);
+        Assert.Contains(host.Logs.Lines, l => l.StartsWith("Warning", StringComparison.Ordinal) && l.Contains("Sandbox:Network=host", StringComparison.Ordinal) && l.Contains("trust", StringComparison.Ordinal));
+    }
 }
