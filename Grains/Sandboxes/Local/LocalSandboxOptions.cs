@@ -33,4 +33,10 @@ public sealed class LocalSandboxOptions
     public int FirstUid { get; set; } = 3_000_000;
 
     public int UidCount { get; set; } = 65_536;
+
+    /// <summary>
+    /// Where the machine's sandbox users are claimed, one file per user id in use, shared by every service process on
+    /// the machine so that no two sandboxes ever run as the same user.
+    /// </summary>
+    public string UidRegistry { get; set; } = "/var/lib/sandbox-agents/uids";
 }

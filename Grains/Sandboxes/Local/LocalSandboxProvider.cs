@@ -50,14 +50,13 @@ public sealed partial class LocalSandboxProvider : ISandboxProvider
             throw new InvalidOperationException(
                 "Sandbox:Network is 'proxy', which needs socat inside the sandboxes to reach the egress proxy: install the 'socat' package, or set Sandbox:Network=none.");
         _launcher = new CommandLauncher(_options, bubblewrap, _network);
-        _users = privileged && bubblewrap is not null ? new SandboxUsers(_options.FirstUid, _options.UidCount) : null;
+        _users = privileged && bubblewrap is not null ? new SandboxUsers(_options.UidRegistry, _options.FirstUid, _options.UidCount) : null;
         _cgroups = privileged ? CgroupHost.Detect() : CgroupHost.Unavailable("the service does not run as root");
         _disk = new DiskUsage(_options.Limits.DiskCheckInterval);
 
         SandboxRoot.Prepare(_root, _users is not null);
         if (_users is not null)
             foreach (var path in _options.ReadOnlyPaths.Where(Path.Exists)) SandboxRoot.RequireReachable(path, "Sandbox:Local:ReadOnlyPaths");
-        foreach (var sandbox in Existing()) if (sandbox.Describe().User is { } user) _users?.MarkTaken(user);
         if (bubblewrap is null) LogUnisolated(_root);
         else LogIsolated(_root, bubblewrap, _users is null ? "the service's own user" : $"its own host user from uid {_options.FirstUid}", _network.Mode);
         if (_network.SharesHost && bubblewrap is not null) LogHostNetwork();
@@ -84,7 +83,7 @@ public sealed partial class LocalSandboxProvider : ISandboxProvider
                     : throw new SandboxException($"Sandbox names '{spec.Name}' and '{existing.Name}' both map to id {sandbox.Id}.");
             }
 
-            var user = _users?.Allocate();
+            var user = _users?.Allocate(sandbox.Directory);
             try
             {
                 var cgroup = _cgroups.For(sandbox.Id);
@@ -93,7 +92,7 @@ public sealed partial class LocalSandboxProvider : ISandboxProvider
             }
             catch
             {
-                if (user is not null) _users!.Release(user);
+                if (user is not null) _users!.Release(user, sandbox.Directory);
                 throw;
             }
         }
@@ -215,7 +214,7 @@ public sealed partial class LocalSandboxProvider : ISandboxProvider
         _disk.Forget(sandbox.Id);
         if (stopped && removed)
         {
-            if (description?.User is { } user) _users?.Release(user);
+            if (description?.User is { } user) _users?.Release(user, sandbox.Directory);
             LogDeleted(sandbox.Id);
         }
         else

