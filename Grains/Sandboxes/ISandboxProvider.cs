@@ -13,7 +13,11 @@ public interface ISandboxProvider
     /// <summary>Runs a command to its end (or the time-out, which kills it) and returns its exit code and output.</summary>
     Task<ExecResult> ExecuteAsync(string sandboxId, string command, TimeSpan timeout, CancellationToken cancellationToken);
 
-    /// <summary>Starts a command in the background and returns its id, to be watched with <see cref="GetCommandAsync"/>.</summary>
+    /// <summary>
+    /// Starts a command in the background and returns its id, to be watched with <see cref="GetCommandAsync"/>. The
+    /// same command text started again in that sandbox (by a grain that took over after a crash, say) is not run twice:
+    /// the id of the one already started comes back.
+    /// </summary>
     Task<string> StartCommandAsync(string sandboxId, string command, CancellationToken cancellationToken);
 
     /// <summary>Whether a started command still runs, how it ended, and the last lines it printed.</summary>

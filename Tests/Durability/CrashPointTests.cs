@@ -29,6 +29,7 @@ public sealed class CrashPointTests : IAsyncLifetime
     [
         "after the create request",
         "after the sandbox id is stored",
+        "as the runner starts",
         "while the agent runs",
         "after the push",
         "before the pull request",
@@ -39,6 +40,7 @@ public sealed class CrashPointTests : IAsyncLifetime
     {
         "after the create request" => method == "POST" && path == "/api/sandbox",
         "after the sandbox id is stored" => method == "POST" && path.EndsWith("/files/bulk-upload", StringComparison.Ordinal),
+        "as the runner starts" => method == "POST" && path.EndsWith("/exec", StringComparison.Ordinal),
         "while the agent runs" => method == "GET" && path.Contains("/command/", StringComparison.Ordinal) && !path.EndsWith("/logs", StringComparison.Ordinal),
         "after the push" => method == "GET" && path.Contains("/pulls?", StringComparison.Ordinal),
         "before the pull request" => method == "POST" && path.EndsWith("/pulls", StringComparison.Ordinal),

@@ -49,6 +49,7 @@ public sealed class FakeSandboxProvider : ISandboxProvider
     {
         _calls.Enqueue($"start {sandboxId} {command}");
         var sandbox = Require(sandboxId);
+        if (sandbox.Commands.FirstOrDefault(c => c.Value.Text == command) is { Key: { } started }) return Task.FromResult(started);
         var id = $"cmd-{sandbox.Commands.Count + 1}";
         sandbox.Commands[id] = new FakeCommand(command);
         return Task.FromResult(id);

@@ -49,6 +49,41 @@ public abstract class LocalSandboxContractTestsBase : SandboxProviderContractTes
     }
 
     [Fact]
+    public async Task StartCommand_AgainFromAnotherServiceProcess_FindsTheRunningOneInsteadOfStartingASecond()
+    {
+        var sandbox = await CreateAsync();
+        const string command = "echo ran >> runs.txt; echo started; while [ ! -e go ]; do sleep 0.05; done";
+        var first = await Provider.StartCommandAsync(sandbox.Id, command, CancellationToken.None);
+        await WaitForAsync(sandbox.Id, first, s => s.LogTail.Contains("started"), "the command to start");
+        var survivor = CreateLocal(TimeProvider.System);
+
+        var again = await survivor.StartCommandAsync(sandbox.Id, command, CancellationToken.None);
+        await survivor.UploadAsync(sandbox.Id, "go", "go"u8.ToArray(), CancellationToken.None);
+        var exited = await Eventually.MatchesAsync(() => survivor.GetCommandAsync(sandbox.Id, again, 10, CancellationToken.None), s => s.Phase != CommandPhase.Running, "the command to end");
+
+        Assert.Equal(first, again);
+        Assert.Equal(CommandPhase.Exited, exited.Phase);
+        Assert.Equal("ran\n", await File.ReadAllTextAsync(Path.Combine(WorkOf(sandbox), "runs.txt")));
+    }
+
+    [Fact]
+    public async Task Upload_OverAFileACommandIsReading_LeavesTheReaderTheOldFileWhole()
+    {
+        var sandbox = await CreateAsync();
+        await Provider.UploadAsync(sandbox.Id, "script.sh", "echo before\nwhile [ ! -e go ]; do sleep 0.05; done\necho after\n"u8.ToArray(), CancellationToken.None);
+        var command = await Provider.StartCommandAsync(sandbox.Id, "bash script.sh", CancellationToken.None);
+        await WaitForAsync(sandbox.Id, command, s => s.LogTail.Contains("before"), "the script to start");
+
+        await Provider.UploadAsync(sandbox.Id, "script.sh", "echo replaced\n"u8.ToArray(), CancellationToken.None);
+        await Provider.UploadAsync(sandbox.Id, "go", "go"u8.ToArray(), CancellationToken.None);
+        var exited = await WaitForAsync(sandbox.Id, command, s => s.Phase != CommandPhase.Running, "the script to end");
+
+        Assert.Equal(["before", "after"], exited.LogTail);
+        Assert.Equal("echo replaced\n", await File.ReadAllTextAsync(Path.Combine(WorkOf(sandbox), "script.sh")));
+        Assert.DoesNotContain(Directory.EnumerateFiles(WorkOf(sandbox)), f => Path.GetFileName(f).StartsWith(".upload-", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Commands_Environment_IsExactlyTheBaseVariablesAndTheSpecs()
     {
         var sandbox = await CreateAsync(environment: new Dictionary<string, string> { ["SPEC_TOKEN"] = "t0ken" });

@@ -122,6 +122,23 @@ public abstract class SandboxProviderContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task StartCommand_SameCommandAgain_ReturnsTheStartedOneAndRunsItOnce()
+    {
+        var sandbox = await CreateAsync();
+        const string command = "echo ran >> runs.txt; echo started; while [ ! -e go ]; do sleep 0.05; done";
+        var first = await Provider.StartCommandAsync(sandbox.Id, command, CancellationToken.None);
+        await WaitForAsync(sandbox.Id, first, s => s.LogTail.Contains("started"), "the command to start");
+
+        var again = await Provider.StartCommandAsync(sandbox.Id, command, CancellationToken.None);
+        await Provider.UploadAsync(sandbox.Id, "go", "go"u8.ToArray(), CancellationToken.None);
+        var exited = await WaitForAsync(sandbox.Id, first, s => s.Phase != CommandPhase.Running, "the command to end");
+
+        Assert.Equal(first, again);
+        Assert.Equal(CommandPhase.Exited, exited.Phase);
+        Assert.Equal("ran\n", Encoding.UTF8.GetString((await Provider.DownloadAsync(sandbox.Id, "runs.txt", CancellationToken.None))!));
+    }
+
+    [Fact]
     public async Task Commands_SeeTheSpecEnvironment_AndNotTheServices()
     {
         var leak = "CONTRACT_LEAK_" + Guid.NewGuid().ToString("N");

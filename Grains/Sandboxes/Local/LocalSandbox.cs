@@ -57,6 +57,23 @@ internal sealed class LocalSandbox(string root, string id)
     public IReadOnlyDictionary<string, string> Environment() =>
         JsonSerializer.Deserialize<Dictionary<string, string>>(File.ReadAllBytes(Path.Combine(Meta, EnvironmentFile))) ?? [];
 
+    /// <summary>
+    /// Takes the command's id for one start only: false when a start of it was already claimed (by this service or by
+    /// another process of it sharing the sandbox root), whose command is then the one to watch.
+    /// </summary>
+    public bool ClaimCommand(string commandId)
+    {
+        try
+        {
+            using var claim = new FileStream(Path.Combine(Meta, commandId + ".claim"), FileMode.CreateNew, FileAccess.Write);
+            return true;
+        }
+        catch (IOException) when (File.Exists(Path.Combine(Meta, commandId + ".claim")))
+        {
+            return false;
+        }
+    }
+
     public void RecordGroup(string commandId, int groupId) =>
         WriteAtomically(GroupFile(commandId), System.Text.Encoding.ASCII.GetBytes(groupId.ToString(CultureInfo.InvariantCulture)));
 

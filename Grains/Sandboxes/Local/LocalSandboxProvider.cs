@@ -138,7 +138,8 @@ public sealed partial class LocalSandboxProvider : ISandboxProvider
     public async Task<string> StartCommandAsync(string sandboxId, string command, CancellationToken cancellationToken)
     {
         var sandbox = Require(sandboxId);
-        var commandId = CommandId.New();
+        var commandId = CommandId.For(command);
+        if (!sandbox.ClaimCommand(commandId)) return commandId;
         var process = await LaunchAsync(sandbox, commandId, command, cancellationToken);
         var key = (sandbox.Id, commandId);
         _running[key] = process;
@@ -179,9 +180,21 @@ public sealed partial class LocalSandboxProvider : ISandboxProvider
         Directory.CreateDirectory(folder);
         var user = sandbox.Describe().User;
         FileOwner.GiveDown(sandbox.Work, folder, user);
-        await using (var target = new FileStream(file, FileMode.Create, FileAccess.Write, FileShare.None))
-            await content.CopyToAsync(target, cancellationToken);
-        FileOwner.Give(file, user);
+
+        // Written aside and renamed over the old file: a command still reading the old one (bash reads its script as
+        // it goes) keeps reading it whole, and nothing planted at the new name is followed.
+        var written = Path.Join(folder, $".upload-{Guid.NewGuid():N}");
+        try
+        {
+            await using (var target = new FileStream(written, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+                await content.CopyToAsync(target, cancellationToken);
+            FileOwner.Give(written, user);
+            File.Move(written, file, overwrite: true);
+        }
+        finally
+        {
+            File.Delete(written);
+        }
     }
 
     public async Task<bool> DownloadAsync(string sandboxId, string path, Stream destination, long maxBytes, CancellationToken cancellationToken)
