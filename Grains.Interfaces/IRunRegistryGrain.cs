@@ -17,6 +17,13 @@ public interface IRunRegistryGrain : IGrainWithIntegerKey
     [Alias("GetPage"), AlwaysInterleave]
     Task<RunPage> GetPageAsync(RunQuery query);
 
+    /// <summary>
+    /// The active runs of the account's repositories: of those named (<c>owner/repo</c>), or of every one when
+    /// <paramref name="repositories"/> is null. No side effects.
+    /// </summary>
+    [Alias("FindActive"), AlwaysInterleave]
+    Task<IReadOnlyList<RunEntry>> FindActiveAsync(string account, IReadOnlyList<string>? repositories);
+
     /// <summary>Subscribes (or renews) an observer; subscriptions lapse unless renewed within a few minutes.</summary>
     [Alias("Subscribe")]
     Task SubscribeAsync(IRunRegistryObserver observer);

@@ -19,6 +19,15 @@ public enum CommandSource
     LabelRemoved = 3,
     Api = 4,
     Dashboard = 5,
+
+    /// <summary>GitHub said the App was uninstalled from the repository's account.</summary>
+    AppUninstalled = 6,
+
+    /// <summary>GitHub said the App's installation on the repository's account was suspended.</summary>
+    AppSuspended = 7,
+
+    /// <summary>GitHub said the repository was taken out of the App's installation.</summary>
+    RepositoryRemoved = 8,
 }
 
 /// <summary>
@@ -44,6 +53,12 @@ public sealed record IssueCommand(
     /// its label already needed triage rights on GitHub, and the operator API checks its own key.
     /// </summary>
     public bool RequiresPermission => Source is CommandSource.Label or CommandSource.Comment;
+
+    /// <summary>
+    /// The command comes from GitHub itself because the service lost its access to the repository: nothing more can
+    /// be written there for the runs it ends, so they settle without their comment.
+    /// </summary>
+    public bool WithdrawsGitHubAccess => Source is CommandSource.AppUninstalled or CommandSource.AppSuspended or CommandSource.RepositoryRemoved;
 }
 
 /// <summary>The issue's title and body at the time of the command.</summary>

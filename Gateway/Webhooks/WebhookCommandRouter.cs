@@ -7,15 +7,18 @@ namespace SandboxAgents.Gateway.Webhooks;
 
 /// <summary>
 /// Maps a parsed delivery to a command, without side effects: the trigger label added starts a run; the label
-/// removed or the issue closed cancels; a comment <c>/agent run|cancel|retry</c> does what it says. Bots, pull
-/// request conversations and everything else are ignored. Whether the sender may command is the grain's check.
+/// removed or the issue closed cancels; a comment <c>/agent run|cancel|retry</c> does what it says. Bots (our own App,
+/// <c>ownBotLogin</c>, whatever type the payload gives it, among them), pull request conversations and
+/// everything else are ignored. Whether the sender may command is the grain's check.
 /// </summary>
 public static class WebhookCommandRouter
 {
-    public static RouteDecision Route(WebhookEvent delivery, string? deliveryId, TriggerOptions triggers)
+    public static RouteDecision Route(WebhookEvent delivery, string? deliveryId, TriggerOptions triggers, string? ownBotLogin = null)
     {
         if (delivery.Sender is null) return RouteDecision.Ignore("no sender");
         if (delivery.Sender.Type?.Value == UserType.Bot) return RouteDecision.Ignore($"sender {delivery.Sender.Login} is a bot");
+        if (ownBotLogin is not null && string.Equals(delivery.Sender.Login, ownBotLogin, StringComparison.OrdinalIgnoreCase))
+            return RouteDecision.Ignore($"sender {delivery.Sender.Login} is this service's own App");
         if (delivery.Repository is null) return RouteDecision.Ignore("no repository");
 
         return delivery switch

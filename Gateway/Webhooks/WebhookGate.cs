@@ -12,7 +12,9 @@ namespace SandboxAgents.Gateway.Webhooks;
 /// (413) or a signature header not of GitHub's form (401) is refused before a byte of the body is read. Otherwise the
 /// body is read once, into a pooled array, when the <see cref="WebhookBufferBudget"/> has room for it, within
 /// <see cref="WebhookOptions.WebhookReadTimeout"/>; its HMAC is checked there (401 on a mismatch), and the endpoint
-/// reads the same array through a read-only stream. The array goes back to the pool when the request ends.
+/// reads the same array through a read-only stream, unless it is of an event the service does not act on
+/// (<see cref="ActedOnEvents"/>): that is answered 200 at once, so GitHub counts it as delivered. The array goes back
+/// to the pool when the request ends.
 /// </summary>
 public sealed partial class WebhookGate(
     WebhookSecretStore secrets,
@@ -22,6 +24,8 @@ public sealed partial class WebhookGate(
     ILogger<WebhookGate> logger)
 {
     public const string SignatureHeader = "X-Hub-Signature-256";
+
+    public const string EventHeader = "X-GitHub-Event";
 
     private const string TooLarge = "The payload is larger than GitHub ever sends.";
 
@@ -59,6 +63,14 @@ public sealed partial class WebhookGate(
             if (!WebhookSignature.Matches(secrets.Secret, body.Span, digest))
             {
                 await RefuseUnsignedAsync(context);
+                return;
+            }
+
+            if (request.Headers[EventHeader] is [{ Length: > 0 } eventName] && ActedOnEvents.Ignores(eventName, body.Span))
+            {
+                var delivery = DeliveryId(request);
+                LogNotActedOn(logger, delivery, eventName);
+                await Results.Text("Not an event this service acts on; acknowledged.", statusCode: StatusCodes.Status200OK).ExecuteAsync(context);
                 return;
             }
 
@@ -133,6 +145,9 @@ public sealed partial class WebhookGate(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Webhook delivery {DeliveryId} rejected: missing or invalid signature")]
     private static partial void LogRejected(ILogger logger, string deliveryId);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Webhook delivery {DeliveryId} ({Event}) acknowledged: not an event this service acts on")]
+    private static partial void LogNotActedOn(ILogger logger, string deliveryId, string @event);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Webhook delivery {DeliveryId} rejected: its body is at least {Bytes} bytes, over the cap")]
     private static partial void LogTooLarge(ILogger logger, string deliveryId, long bytes);

@@ -20,6 +20,7 @@ public static class WebhookIntakeExtensions
             .Validate(o => o.MaxPayloadBytes is > 0 and < 1L << 30, "GitHub:MaxPayloadBytes must be between 1 byte and 1 GiB.")
             .Validate(o => o.WebhookBufferBudgetBytes > 0, "GitHub:WebhookBufferBudgetBytes must be positive.")
             .Validate(o => o.WebhookReadTimeout > TimeSpan.Zero, "GitHub:WebhookReadTimeout must be positive.");
+        services.AddOptions<GitHubAppOptions>().BindConfiguration(GitHubAppOptions.SectionName);
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<WebhookSecretStore>();
         services.AddSingleton(provider => new WebhookBufferBudget(provider.GetRequiredService<IOptions<WebhookOptions>>().Value.WebhookBufferBudgetBytes));

@@ -12,6 +12,12 @@ public interface IGitHubIssues
     /// <summary>The id of the first comment on the issue whose body contains the marker, if any.</summary>
     Task<long?> FindCommentAsync(IssueKey issue, string marker, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The issue's newest comments, at most <paramref name="max"/>, oldest first: read a page at a time from the last
+    /// page back, so a long discussion costs a few requests. Faults throw.
+    /// </summary>
+    Task<IReadOnlyList<PostedComment>> ListRecentCommentsAsync(IssueKey issue, int max, CancellationToken cancellationToken);
+
     /// <summary>Replaces the body of a comment posted before. Idempotent.</summary>
     Task UpdateCommentAsync(IssueKey issue, long commentId, string body, CancellationToken cancellationToken);
 

@@ -33,6 +33,9 @@ public sealed class OctokitGitHubIssues(IOptions<GitHubOptions> options) : IGitH
         return comments.FirstOrDefault(c => c.Body?.Contains(marker, StringComparison.Ordinal) == true)?.Id;
     }
 
+    public Task<IReadOnlyList<PostedComment>> ListRecentCommentsAsync(IssueKey issue, int max, CancellationToken cancellationToken) =>
+        OctokitRecentComments.ReadAsync(_client, issue, max);
+
     public Task UpdateCommentAsync(IssueKey issue, long commentId, string body, CancellationToken cancellationToken) =>
         _client.Issue.Comment.Update(issue.Owner, issue.Repository, commentId, body);
 

@@ -19,21 +19,25 @@ public sealed partial class PermissionChecker(
 
     public async Task<bool> MayCommandAsync(IssueKey issue, string login, CancellationToken cancellationToken)
     {
-        var cacheKey = $"{issue.RepositoryFullName}:{login}";
-        var now = clock.GetUtcNow();
-        if (_cache.TryGetValue(cacheKey, out var cached) && cached.Until > now) return cached.Allowed;
-
-        string permission;
         try
         {
-            permission = await gitHub.GetPermissionAsync(issue.Owner, issue.Repository, login, cancellationToken);
+            return await HasWriteAccessAsync(issue, login, cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             LogPermissionLookupFailed(logger, ex, issue.RepositoryFullName, login);
             return false;
         }
+    }
 
+    /// <summary>Whether the login has write, maintain or admin permission; a failure to ask GitHub throws (and is not cached).</summary>
+    public async Task<bool> HasWriteAccessAsync(IssueKey issue, string login, CancellationToken cancellationToken)
+    {
+        var cacheKey = $"{issue.RepositoryFullName}:{login}";
+        var now = clock.GetUtcNow();
+        if (_cache.TryGetValue(cacheKey, out var cached) && cached.Until > now) return cached.Allowed;
+
+        var permission = await gitHub.GetPermissionAsync(issue.Owner, issue.Repository, login, cancellationToken);
         var allowed = Permitted.Contains(permission);
         _cache[cacheKey] = (allowed, now + options.Value.PermissionCacheDuration);
         return allowed;

@@ -30,6 +30,7 @@ public static class RunServicesExtensions
             .Validate(r => r.PollInterval > TimeSpan.Zero && r.WatchdogPeriod > TimeSpan.Zero, "Runs:PollInterval and Runs:WatchdogPeriod must be positive.")
             .ValidateOnStart();
         services.AddOptions<TriggerOptions>().BindConfiguration(TriggerOptions.SectionName);
+        services.AddOptions<GitHubAppOptions>().BindConfiguration(GitHubAppOptions.SectionName);
         services.AddOptions<DashboardLinkOptions>().BindConfiguration(DashboardLinkOptions.SectionName);
         services.AddOptions<RegistryOptions>().BindConfiguration(RegistryOptions.SectionName);
         services.AddOptions<ReaperOptions>().BindConfiguration(ReaperOptions.SectionName)
@@ -47,6 +48,7 @@ public static class RunServicesExtensions
         services.AddSingleton<ModelRelayTokens>();
         services.AddSingleton<ModelAccess>();
         services.AddSingleton<IValidateOptions<AgentOptions>, ModelAccessValidator>();
+        services.AddSingleton<IssueDiscussion>();
         services.AddSingleton<RunnerLauncher>();
         services.AddSingleton<StatusCommentPublisher>();
         services.AddSingleton<RegistryPublisher>();

@@ -45,6 +45,17 @@ public sealed class RunRegistryGrain : Grain, IRunRegistryGrain
         return Task.FromResult(new RunPage([.. matching.Skip((page - 1) * size).Take(size)], page, size, matching.Count));
     }
 
+    public Task<IReadOnlyList<RunEntry>> FindActiveAsync(string account, IReadOnlyList<string>? repositories)
+    {
+        var named = repositories?.ToHashSet(StringComparer.OrdinalIgnoreCase);
+        IReadOnlyList<RunEntry> active = [.. _state.State.Runs.Values
+            .Where(r => r.State.IsActive())
+            .Where(r => named is null
+                ? string.Equals(IssueKey.Parse(r.Key).Owner, account, StringComparison.OrdinalIgnoreCase)
+                : named.Contains(r.Repository))];
+        return Task.FromResult(active);
+    }
+
     public Task SubscribeAsync(IRunRegistryObserver observer)
     {
         _observers.Subscribe(observer, observer);

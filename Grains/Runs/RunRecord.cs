@@ -55,6 +55,9 @@ public sealed class RunRecord
     /// <summary>The commit the run starts from (the head of <see cref="BaseBranch"/> when it was prepared).</summary>
     [Id(35)] public string? BaseCommit { get; set; }
 
+    /// <summary>GitHub took the service's access to the repository away (the App uninstalled, say): the comment is no longer written.</summary>
+    [Id(36)] public bool GitHubAccessWithdrawn { get; set; }
+
     public DateTimeOffset CreatedAt => Transitions[0].At;
 
     public DateTimeOffset? StartedAt => Transitions.FirstOrDefault(t => t.State == RunState.Provisioning)?.At;
@@ -65,7 +68,7 @@ public sealed class RunRecord
     public bool NeedsSandboxCleanup => !SandboxDeleted && (SandboxId is not null || StartedAt is not null);
 
     /// <summary>Nothing is left to do for this run: it ended, its sandbox is gone, and the comment says so.</summary>
-    public bool IsSettled => State.IsTerminal() && !NeedsSandboxCleanup && !HoldsSlot && QueuePosition is null && CommentVersion == Version;
+    public bool IsSettled => State.IsTerminal() && !NeedsSandboxCleanup && !HoldsSlot && QueuePosition is null && (CommentVersion == Version || GitHubAccessWithdrawn);
 
     public RunSummary ToSummary() => new(
         RunId, State, Source, RequestedBy, SandboxId, SandboxDeleted, Branch, CommitSha, PullRequestUrl, Error, CostUsd, Turns,

@@ -15,6 +15,7 @@ public sealed class RunnerLauncher(
     ISandboxProvider sandboxes,
     IRepositoryMirror mirror,
     ModelAccess model,
+    IssueDiscussion discussion,
     IOptions<AgentOptions> agent,
     IOptions<RunOptions> runs)
 {
@@ -34,7 +35,8 @@ public sealed class RunnerLauncher(
 
     public async Task<string> StartAsync(IssueKey issue, RunRecord run, string sandboxId, CancellationToken cancellationToken)
     {
-        var task = TaskDocument.Compose(issue, run.Issue, run.Instructions);
+        var comments = await discussion.ReadAsync(issue, cancellationToken);
+        var task = TaskDocument.Compose(issue, run.Issue, run.Instructions, comments);
         await sandboxes.UploadAsync(sandboxId, RunnerFiles.Script, RunnerScript.Content, cancellationToken);
         await sandboxes.UploadAsync(sandboxId, RunnerFiles.Task, Encoding.UTF8.GetBytes(task), cancellationToken);
         using (var bundle = mirror.CreateScratchFile())

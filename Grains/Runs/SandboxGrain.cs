@@ -148,6 +148,7 @@ public sealed partial class SandboxGrain(
         var current = state.State.Current;
         if (command.Kind == CommandKind.Cancel)
         {
+            if (command.WithdrawsGitHubAccess) GitHubAccess.Withdraw(state.State);
             if (current is { State: var s } && s.IsActive())
                 await context.FinishAsync(current, RunState.Cancelled, $"Cancelled by @{command.Actor} ({StatusComment.Describe(command.Source)}).");
             return;

@@ -22,7 +22,12 @@ public static class StatusComment
     private const int MaxActivityLength = 160;
 
     /// <summary>Marks the comment as this run's, so a replay finds it instead of posting a second one.</summary>
-    public static string Marker(string runId) => $"<!-- sandbox-agents run:{runId} -->";
+    public static string Marker(string runId) => $"{MarkerPrefix}{runId} -->";
+
+    /// <summary>Whether the comment is one of the service's status comments (whoever's token posted it).</summary>
+    public static bool IsStatusComment(string body) => body.StartsWith(MarkerPrefix, StringComparison.Ordinal);
+
+    private const string MarkerPrefix = "<!-- sandbox-agents run:";
 
     public static string Render(RunRecord run, string commandPrefix, string? dashboardLink, DateTimeOffset now)
     {
@@ -99,6 +104,9 @@ public static class StatusComment
         CommandSource.LabelRemoved => "trigger label removed",
         CommandSource.Api => "operator API",
         CommandSource.Dashboard => "dashboard",
+        CommandSource.AppUninstalled => "the GitHub App was uninstalled",
+        CommandSource.AppSuspended => "the GitHub App was suspended",
+        CommandSource.RepositoryRemoved => "the repository was removed from the GitHub App",
         _ => source.ToString(),
     };
 

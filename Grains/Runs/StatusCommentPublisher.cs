@@ -18,6 +18,7 @@ public sealed partial class StatusCommentPublisher(
 
     public async Task SyncAsync(RunContext context, RunRecord run, CancellationToken cancellationToken)
     {
+        if (run.GitHubAccessWithdrawn) return;
         if (run.CommentVersion == run.Version && !ActivityIsDue(context, run)) return;
         var version = run.Version;
         var activity = StatusComment.CurrentActivity(run);

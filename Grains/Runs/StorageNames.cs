@@ -14,5 +14,7 @@ public static class StorageNames
 
     public const string QueueState = "queue";
 
+    public const string InstallationState = "installation";
+
     public const string WatchdogReminder = "watchdog";
 }

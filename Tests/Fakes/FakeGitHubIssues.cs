@@ -4,7 +4,7 @@ using SandboxAgents.GitHub;
 namespace SandboxAgents.Tests.Fakes;
 
 /// <summary>An in-memory GitHub for grain tests: permissions by login, comments with their edit history, pull requests.</summary>
-public sealed class FakeGitHubIssues : IGitHubIssues
+public sealed partial class FakeGitHubIssues : IGitHubIssues
 {
     private long _nextId = 1000;
 

@@ -15,7 +15,7 @@ namespace SandboxAgents.Tests.Fakes;
 /// any other host to that prefix). It implements the endpoints the service calls with GitHub's shapes and status
 /// codes, checks the token, and records every request.
 /// </summary>
-public sealed class FakeGitHubServer : IAsyncDisposable
+public sealed partial class FakeGitHubServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly ConcurrentDictionary<long, JsonObject> _comments = new();
@@ -95,10 +95,11 @@ public sealed class FakeGitHubServer : IAsyncDisposable
         });
         api.MapGet("/issues/{number:int}", (string owner, string repo, int number) =>
             Issues.TryGetValue($"{owner}/{repo}#{number}", out var issue)
-                ? Results.Json(new JsonObject { ["id"] = number, ["number"] = number, ["title"] = issue.Title, ["body"] = issue.Body, ["state"] = "open", ["user"] = User("author") })
+                ? Results.Json(new JsonObject { ["id"] = number, ["number"] = number, ["title"] = issue.Title, ["body"] = issue.Body, ["state"] = "open", ["user"] = User("author"),
+                    ["comments"] = CommentsOn($"{owner}/{repo}", number).Count })
                 : Results.Json(new { message = "Not Found", documentation_url = "https://docs.github.com/rest/issues/issues#get-an-issue" }, statusCode: 404));
-        api.MapGet("/issues/{number:int}/comments", (string owner, string repo, int number) =>
-            Results.Json(new JsonArray([.. CommentsOn($"{owner}/{repo}", number).Select(c => (JsonNode)c.DeepClone())])));
+        api.MapGet("/issues/{number:int}/comments", (string owner, string repo, int number, HttpContext context) =>
+            ListComments($"{owner}/{repo}", number, context));
         api.MapPost("/issues/{number:int}/comments", async (string owner, string repo, int number, HttpRequest request) =>
         {
             var body = (await JsonNode.ParseAsync(request.Body))!["body"]!.GetValue<string>();
