@@ -34,7 +34,7 @@ public sealed class OctokitGitHubIssues(IOptions<GitHubOptions> options) : IGitH
     }
 
     public Task<IReadOnlyList<PostedComment>> ListRecentCommentsAsync(IssueKey issue, int max, CancellationToken cancellationToken) =>
-        OctokitRecentComments.ReadAsync(_client, issue, max);
+        OctokitRecentComments.ReadAsync(_client, issue, max, cancellationToken);
 
     public Task UpdateCommentAsync(IssueKey issue, long commentId, string body, CancellationToken cancellationToken) =>
         _client.Issue.Comment.Update(issue.Owner, issue.Repository, commentId, body);

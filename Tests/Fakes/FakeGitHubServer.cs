@@ -95,8 +95,7 @@ public sealed partial class FakeGitHubServer : IAsyncDisposable
         });
         api.MapGet("/issues/{number:int}", (string owner, string repo, int number) =>
             Issues.TryGetValue($"{owner}/{repo}#{number}", out var issue)
-                ? Results.Json(new JsonObject { ["id"] = number, ["number"] = number, ["title"] = issue.Title, ["body"] = issue.Body, ["state"] = "open", ["user"] = User("author"),
-                    ["comments"] = CommentsOn($"{owner}/{repo}", number).Count })
+                ? Results.Json(new JsonObject { ["id"] = number, ["number"] = number, ["title"] = issue.Title, ["body"] = issue.Body, ["state"] = "open", ["user"] = User("author") })
                 : Results.Json(new { message = "Not Found", documentation_url = "https://docs.github.com/rest/issues/issues#get-an-issue" }, statusCode: 404));
         api.MapGet("/issues/{number:int}/comments", (string owner, string repo, int number, HttpContext context) =>
             ListComments($"{owner}/{repo}", number, context));
