@@ -51,6 +51,19 @@ public sealed class WebhookCommandRouterTests
         }
     }
 
+    [Theory]
+    [InlineData("issues", "issues.labeled", "agent", null)]
+    [InlineData("issue_comment", "issue_comment.created", null, "/agent run")]
+    public void Route_SentByOurOwnApp_IgnoredWhateverItsType(string eventName, string file, string? label, string? comment)
+    {
+        var payload = Payloads.For(file, "octo/widgets", 3, sender: "Sandbox-Agents[bot]", label: label, comment: comment, senderType: "User");
+
+        var decision = WebhookCommandRouter.Route(Payloads.Parse(eventName, payload), "d", Triggers, new GitHubAppOptions { AppSlug = "sandbox-agents" }.BotLogin);
+
+        Assert.Null(decision.Command);
+        Assert.Contains("own App", decision.Reason);
+    }
+
     [Fact]
     public void Route_IssueClosed_Cancels()
     {

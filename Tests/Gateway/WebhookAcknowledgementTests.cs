@@ -1,0 +1,150 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Octokit.Webhooks;
+using SandboxAgents.Gateway.Webhooks;
+using SandboxAgents.Tests.Fakes;
+
+namespace SandboxAgents.Tests.Gateway;
+
+/// <summary>
+/// What GitHub counts as delivered: every signed delivery of an event the service does not act on gets 2xx, whether
+/// or not Octokit.Webhooks has a model for it; a bad signature stays 401 and a malformed event we act on stays 400.
+/// </summary>
+public sealed class WebhookAcknowledgementTests : IAsyncLifetime
+{
+    private const string Secret = "acknowledgement-secret";
+    private const string Path = "/api/github/webhooks";
+
+    private readonly RecordingProcessor _processor = new();
+    private WebApplication _app = null!;
+    private HttpClient _http = null!;
+
+    public async Task InitializeAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseTestServer();
+        builder.Configuration["GitHub:WebhookSecret"] = Secret;
+        builder.Services.AddWebhookIntake();
+        builder.Services.AddSingleton<WebhookEventProcessor>(_processor);
+        _app = builder.Build();
+        _app.MapWebhookIntake(Path);
+        await _app.StartAsync();
+        _http = _app.GetTestClient();
+    }
+
+    public async Task DisposeAsync()
+    {
+        _http.Dispose();
+        await _app.DisposeAsync();
+    }
+
+    public static TheoryData<string, string> NotActedOn => new()
+    {
+        { "ping", "ping.with-app_id" },
+        { "check_suite", "check_suite.completed" },
+        { "check_run", "check_run.completed" },
+        { "workflow_run", "workflow_run.completed" },
+        { "pull_request", "pull_request.opened" },
+        { "installation", "installation.created" },
+        { "installation_repositories", "installation_repositories.added" },
+        { "issues", "issues.opened" },
+        { "issue_comment", "issue_comment.edited" },
+        // Event types Octokit.Webhooks has no model for (a new one GitHub adds, or a star sent with another's body).
+        { "a_future_event", "check_run.completed" },
+        { "star", "issues.opened" },
+    };
+
+    [Theory]
+    [MemberData(nameof(NotActedOn))]
+    public async Task Post_SignedEventNotActedOn_200_AndNotParsed(string eventName, string file)
+    {
+        var body = Encoding.UTF8.GetBytes(Payloads.Load(file).ToJsonString());
+
+        var response = await _http.SendAsync(Delivery(eventName, body, WebhookSignature.Compute(Secret, body)));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Empty(_processor.Events);
+    }
+
+    [Fact]
+    public async Task Post_SignedActionGitHubAddsLater_200()
+    {
+        var payload = Payloads.Load("issues.labeled");
+        payload["action"] = "frobnicated";
+        var body = Encoding.UTF8.GetBytes(payload.ToJsonString());
+
+        var response = await _http.SendAsync(Delivery("issues", body, WebhookSignature.Compute(Secret, body)));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("a_future_event")]
+    [InlineData("issues")]
+    public async Task Post_WrongSignature_StillRefused401(string eventName)
+    {
+        var body = Encoding.UTF8.GetBytes(Payloads.Load("check_run.completed").ToJsonString());
+
+        var response = await _http.SendAsync(Delivery(eventName, body, WebhookSignature.Compute("guessed", body)));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("issues", "{\"action\":\"labeled\",\"issue\":\"not an issue\"}")]
+    [InlineData("issue_comment", "{\"action\":\"created\",\"comment\":[1,2]}")]
+    [InlineData("installation", "{\"action\":\"deleted\",\"installation\":7}")]
+    [InlineData("issues", "not json at all")]
+    public async Task Post_SignedMalformedEventWeActOn_400(string eventName, string json)
+    {
+        var body = Encoding.UTF8.GetBytes(json);
+
+        var response = await _http.SendAsync(Delivery(eventName, body, WebhookSignature.Compute(Secret, body)));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Empty(_processor.Events);
+    }
+
+    [Theory]
+    [InlineData("issues", "issues.labeled")]
+    [InlineData("installation", "installation.deleted")]
+    [InlineData("installation", "installation.suspend")]
+    [InlineData("installation", "installation.unsuspend")]
+    [InlineData("installation_repositories", "installation_repositories.removed")]
+    public async Task Post_SignedEventWeActOn_ReachesTheProcessor(string eventName, string file)
+    {
+        var body = Encoding.UTF8.GetBytes(Payloads.Load(file).ToJsonString());
+
+        var response = await _http.SendAsync(Delivery(eventName, body, WebhookSignature.Compute(Secret, body)));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Single(_processor.Events);
+    }
+
+    private static HttpRequestMessage Delivery(string eventName, byte[] body, string signature)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, Path) { Content = new ByteArrayContent(body) };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        request.Headers.Add("X-GitHub-Event", eventName);
+        request.Headers.Add("X-GitHub-Delivery", Guid.NewGuid().ToString());
+        request.Headers.Add(WebhookGate.SignatureHeader, signature);
+        return request;
+    }
+
+    private sealed class RecordingProcessor : WebhookEventProcessor
+    {
+        public ConcurrentQueue<WebhookEvent> Events { get; } = new();
+
+        public override ValueTask ProcessWebhookAsync(WebhookHeaders headers, WebhookEvent webhookEvent, CancellationToken cancellationToken = default)
+        {
+            Events.Enqueue(webhookEvent);
+            return ValueTask.CompletedTask;
+        }
+    }
+}
