@@ -19,12 +19,13 @@ public sealed class InstallationGrainTests(GrainClusterFixture fixture)
     private static InstallationChange Change(InstallationChangeKind kind, string account, IReadOnlyList<string>? repositories = null) =>
         new(kind, 4000 + _account, account, repositories, "octocat", $"installation-delivery-{Interlocked.Increment(ref _delivery)}");
 
+    /// <summary>Starts a run and returns its sandbox's id.</summary>
     private async Task<string> StartRunAsync(IssueKey issue)
     {
         await Grain(issue).SubmitAsync(Run());
         var running = await Eventually.MatchesAsync(() => Grain(issue).GetSnapshotAsync(), s => s.State == RunState.Running, $"{issue} Running");
         await Eventually.TrueAsync(() => fixture.GitHub.CommentsOn(issue).Any(c => c.Body.Contains("working on this issue", StringComparison.Ordinal)), "the status comment");
-        return running.RunId!;
+        return running.SandboxId!;
     }
 
     private async Task<IssueSnapshot> PollUntilAsync(IssueKey issue, Func<IssueSnapshot, bool> condition, string what)
@@ -46,17 +47,17 @@ public sealed class InstallationGrainTests(GrainClusterFixture fixture)
     {
         var account = NextAccount();
         var (first, second, elsewhere) = (new IssueKey(account, "app", 1), new IssueKey(account, "lib", 2), new IssueKey(NextAccount(), "app", 3));
-        var runs = new[] { await StartRunAsync(first), await StartRunAsync(second), await StartRunAsync(elsewhere) };
+        var sandboxes = new[] { await StartRunAsync(first), await StartRunAsync(second), await StartRunAsync(elsewhere) };
         var commentEdits = fixture.GitHub.CommentsOn(first).Single().Bodies.Count;
 
         var cancelled = await fixture.Grains.GetGrain<IInstallationGrain>(4001).ApplyAsync(Change(InstallationChangeKind.Uninstalled, account));
 
         Assert.Equal(2, cancelled);
-        foreach (var (issue, runId) in new[] { (first, runs[0]), (second, runs[1]) })
+        foreach (var (issue, sandboxId) in new[] { (first, sandboxes[0]), (second, sandboxes[1]) })
         {
             var done = await PollUntilAsync(issue, s => s.State == RunState.Cancelled && s.History[^1].SandboxDeleted, "cancelled with its sandbox deleted");
             Assert.Equal("Cancelled by @octocat (the GitHub App was uninstalled).", done.History[^1].Transitions[^1].Note);
-            Assert.True(fixture.Sandboxes.ForRun(runId)!.Deleted);
+            Assert.True(fixture.Sandboxes.Find(sandboxId)!.Deleted);
         }
 
         // The registry hears of the end after the tick's comment sync: that sync wrote nothing, as the service can no

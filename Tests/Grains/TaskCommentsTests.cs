@@ -27,7 +27,7 @@ public sealed class TaskCommentsTests(GrainClusterFixture fixture)
         await Grain(issue).SubmitAsync(Run());
         var running = await Eventually.MatchesAsync(() => Grain(issue).GetSnapshotAsync(), s => s.State == RunState.Running, "Running");
 
-        var task = fixture.Sandboxes.ForRun(running.RunId!)!.ReadFile(RunnerFiles.Task)!;
+        var task = fixture.Sandboxes.Find(running.SandboxId!)!.ReadFile(RunnerFiles.Task)!;
         Assert.Contains("comment by @task-writer", task);
         Assert.Contains("The typo is on line 3 of README.md.", task);
         Assert.DoesNotContain("environment variable", task);
@@ -58,7 +58,7 @@ public sealed class TaskCommentsTests(GrainClusterFixture fixture)
         }
 
         Assert.Equal(RunState.Running, running.State);
-        Assert.Contains("Keep the fix small.", fixture.Sandboxes.ForRun(running.RunId!)!.ReadFile(RunnerFiles.Task));
+        Assert.Contains("Keep the fix small.", fixture.Sandboxes.Find(running.SandboxId!)!.ReadFile(RunnerFiles.Task));
         await Grain(issue).SubmitAsync(new IssueCommand(CommandKind.Cancel, CommandSource.Api, "operator", null, null));
     }
 }
