@@ -55,6 +55,9 @@ public sealed class RunRecord
     /// <summary>The commit the run starts from (the head of <see cref="BaseBranch"/> when it was prepared).</summary>
     [Id(35)] public string? BaseCommit { get; set; }
 
+    /// <summary>Who the run's commit names, decided when it is first made (see <see cref="CommitAttributor"/>).</summary>
+    [Id(36)] public CommitAttribution? Attribution { get; set; }
+
     public DateTimeOffset CreatedAt => Transitions[0].At;
 
     public DateTimeOffset? StartedAt => Transitions.FirstOrDefault(t => t.State == RunState.Provisioning)?.At;

@@ -15,4 +15,8 @@ public static class StorageNames
     public const string QueueState = "queue";
 
     public const string WatchdogReminder = "watchdog";
+
+    public const string DeliveryRecoveryState = "delivery-recovery";
+
+    public const string DeliveryRecoveryReminder = "delivery-recovery";
 }
