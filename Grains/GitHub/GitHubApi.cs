@@ -17,7 +17,7 @@ public sealed class GitHubApi
     public GitHubApi(IOptions<GitHubOptions> options)
     {
         var connection = new Connection(
-            new ProductHeaderValue("sandbox-agents"), options.Value.ApiUrl, _credentials, new HttpClientAdapter(HttpMessageHandlerFactory.CreateDefault), new SimpleJsonSerializer());
+            new ProductHeaderValue("sandbox-agents"), ApiBase(options.Value.ApiUrl), _credentials, new HttpClientAdapter(HttpMessageHandlerFactory.CreateDefault), new SimpleJsonSerializer());
         Client = new GitHubClient(connection);
     }
 
@@ -28,6 +28,13 @@ public sealed class GitHubApi
     {
         using (_credentials.Use(credentials)) return await call(Client);
     }
+
+    /// <summary>
+    /// The REST base as <see cref="GitHubClient"/> makes it (a bare <see cref="Connection"/> does not): github.com's
+    /// API, or <c>/api/v3/</c> on any other host (GitHub Enterprise Server).
+    /// </summary>
+    public static Uri ApiBase(Uri configured) =>
+        configured.Host is "github.com" or "api.github.com" ? GitHubClient.GitHubApiUrl : new Uri(configured, "/api/v3/");
 
     /// <summary>A token as GitHub takes it for REST calls (<c>Authorization: token …</c>); anonymous when there is none.</summary>
     public static Credentials Token(string? token) => string.IsNullOrEmpty(token) ? Credentials.Anonymous : new Credentials(token);
