@@ -1,7 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
-using Orleans.Runtime;
 using SandboxAgents.Deliveries;
 using SandboxAgents.GitHub;
 using SandboxAgents.GitHub.App;
@@ -12,7 +11,7 @@ namespace SandboxAgents.Hosting;
 /// <summary>
 /// How the service acts on GitHub: the <c>GitHub</c> section validated at start (a token or an App, never neither
 /// nor half of one), the one shared Octokit client, and the credentials the options choose. With an App, failed
-/// webhook deliveries are recovered from the silo's start on. Idempotent.
+/// webhook deliveries are recovered from the application's start on. Idempotent.
 /// </summary>
 public static class GitHubCredentialsExtensions
 {
@@ -32,7 +31,7 @@ public static class GitHubCredentialsExtensions
             : provider.GetRequiredService<PersonalAccessToken>());
         // GitHub:PrivateKey is a secret key already; a key read from its file is masked as well.
         services.AddSingleton(provider => new KnownSecret(() => AppPrivateKey.TryReadPem(provider.GetRequiredService<IOptions<GitHubOptions>>().Value)));
-        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, DeliveryRecoveryStartup>();
+        services.AddHostedService<DeliveryRecoveryStartup>();
         return services;
     }
 }

@@ -32,12 +32,9 @@ public sealed class DeliveryRecoveryTests : IAsyncLifetime
     {
         var payload = Payloads.For("issues.labeled", "octo/widgets", number, sender: "maintainer", label: "agent");
         payload["issue"]!["title"] = title;
-        payload["installation"] = new JsonObject { ["id"] = FakeGitHubApp.InstallationId };
+        payload["installation"] = new JsonObject { ["id"] = FakeGitHubApp.InstallationId, ["node_id"] = "MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uNzc3" };
         return payload;
     }
-
-    private bool LookedAtDeliveries(int times) =>
-        _world.GitHub.Requests.Count(r => r.PathAndQuery.StartsWith("/api/v3/app/hook/deliveries?", StringComparison.Ordinal)) >= times;
 
     [Fact]
     public async Task DeliveriesThatFailedWhileDown_AreRedeliveredAtStart_AndEachRunsOnce()
@@ -46,7 +43,9 @@ public sealed class DeliveryRecoveryTests : IAsyncLifetime
         await using (var first = new ServiceProcess(settings))
         {
             await first.StartAsync();
-            await Eventually.TrueAsync(() => LookedAtDeliveries(1), "the first look at the App's deliveries", TimeSpan.FromSeconds(30));
+            // The first look only takes note of where the list stands; it is stored once it has been logged.
+            await Eventually.TrueAsync(() => first.Output.Contains("Webhook deliveries: 0 new since the last look", StringComparison.Ordinal),
+                "the first look at the App's deliveries", TimeSpan.FromSeconds(30));
             await first.KillAsync();
         }
 
