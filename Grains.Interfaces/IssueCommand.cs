@@ -38,6 +38,7 @@ public enum CommandSource
 /// <param name="Actor">GitHub login of the person who asked.</param>
 /// <param name="Issue">Title and body as the event carried them; null when the grain must read them.</param>
 /// <param name="CommentId">The comment that gave the command, if one did (it gets the 👀 acknowledgement).</param>
+/// <param name="InstallationId">The GitHub App installation the delivery came through (<c>installation.id</c>), if any.</param>
 [GenerateSerializer, Immutable, Alias("SandboxAgents.IssueCommand")]
 public sealed record IssueCommand(
     [property: Id(0)] CommandKind Kind,
@@ -46,7 +47,8 @@ public sealed record IssueCommand(
     [property: Id(3)] string? DeliveryId,
     [property: Id(4)] IssueText? Issue,
     [property: Id(5)] string? Instructions = null,
-    [property: Id(6)] long? CommentId = null)
+    [property: Id(6)] long? CommentId = null,
+    [property: Id(7)] long? InstallationId = null)
 {
     /// <summary>
     /// Starting or cancelling from a comment needs write access, checked against GitHub. Closing an issue or removing

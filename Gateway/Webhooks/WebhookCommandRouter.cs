@@ -69,7 +69,7 @@ public static class WebhookCommandRouter
         if (issue.Number is <= 0 or > int.MaxValue) return RouteDecision.Ignore("no issue number");
         if (!IssueKey.TryParse($"{e.Repository!.FullName}#{issue.Number}", out var key)) return RouteDecision.Ignore("unreadable repository name");
         var text = IssueText.Capped(issue.Title, issue.Body);
-        return RouteDecision.For(key, new IssueCommand(kind, source, e.Sender!.Login, deliveryId, text, instructions, commentId));
+        return RouteDecision.For(key, new IssueCommand(kind, source, e.Sender!.Login, deliveryId, text, instructions, commentId, e.Installation?.Id));
     }
 
     private static bool IsTrigger(string? label, TriggerOptions triggers) =>

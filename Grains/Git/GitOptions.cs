@@ -11,8 +11,16 @@ public sealed class GitOptions
     /// <summary>The largest bundle of changes taken back out of a sandbox.</summary>
     public long MaxChangesBytes { get; set; } = 100L * 1024 * 1024;
 
-    /// <summary>Author and committer of the commit the service pushes for a run.</summary>
-    public string AuthorName { get; set; } = "sandbox-agent";
+    public const string DefaultAuthorName = "sandbox-agent";
+    public const string DefaultAuthorEmail = "sandbox-agent@users.noreply.github.com";
 
-    public string AuthorEmail { get; set; } = "sandbox-agent@users.noreply.github.com";
+    /// <summary>
+    /// Author and committer of the commit the service pushes for a run, when set; else the account the service's
+    /// GitHub credentials act as (the App's bot, the token's user).
+    /// </summary>
+    public string? AuthorName { get; set; }
+
+    public string? AuthorEmail { get; set; }
+
+    public bool HasExplicitAuthor => !string.IsNullOrWhiteSpace(AuthorName) && !string.IsNullOrWhiteSpace(AuthorEmail);
 }

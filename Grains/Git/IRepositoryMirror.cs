@@ -33,8 +33,14 @@ public interface IRepositoryMirror
 /// <summary>Where a run starts: the default branch's name and the commit it pointed at.</summary>
 public sealed record RunBase(string Branch, string Commit);
 
-/// <summary>What a run wants published. <paramref name="Date"/> is fixed per run so that a repeated publish makes the same commit.</summary>
-public sealed record ChangeRequest(string RunId, string Branch, string BaseCommit, string Message, DateTimeOffset Date);
+/// <summary>
+/// What a run wants published. <paramref name="Date"/> and <paramref name="Author"/> are fixed per run so that a
+/// repeated publish makes the same commit; no author means <see cref="GitOptions.AuthorName"/> or its default.
+/// </summary>
+public sealed record ChangeRequest(string RunId, string Branch, string BaseCommit, string Message, DateTimeOffset Date, CommitAuthor? Author = null);
+
+/// <summary>The name and address a commit is authored and committed by.</summary>
+public sealed record CommitAuthor(string Name, string Email);
 
 /// <summary>The commit pushed to the run's branch, or none when the changes added up to no difference.</summary>
 public sealed record PublishedChange(string? Commit)

@@ -22,7 +22,7 @@ public sealed partial class RepositoryMirror(
     {
         using var held = await LockAsync(issue, cancellationToken);
         var mirror = await EnsureAsync(issue, cancellationToken);
-        var remote = await remotes.ForAsync(issue, cancellationToken);
+        var remote = await remotes.ForAsync(issue, runId, cancellationToken);
         var head = await GitCommand.RunAsync(mirror, ["ls-remote", "--symref", remote.Url, "HEAD"], remote.Environment, cancellationToken);
         var branch = DefaultBranch(head)
             ?? throw new GitException($"{issue.RepositoryFullName} has no default branch with commits to work from.", permanent: true);
@@ -52,10 +52,10 @@ public sealed partial class RepositoryMirror(
             return new PublishedChange(null);
 
         var commit = (await GitCommand.RunAsync(mirror, ["commit-tree", tree, "-p", change.BaseCommit, "-m", change.Message],
-            Identity(change.Date), cancellationToken)).Output.Trim();
+            Identity(change.Author, change.Date), cancellationToken)).Output.Trim();
         await GitCommand.RunAsync(mirror, ["update-ref", RunRefs.Commit(change.RunId), commit], null, cancellationToken);
 
-        var remote = await remotes.ForAsync(issue, cancellationToken);
+        var remote = await remotes.ForAsync(issue, change.RunId, cancellationToken);
         var push = await GitCommand.RunAsync(mirror,
             ["push", "--porcelain", "--no-verify", remote.Url, $"{commit}:refs/heads/{change.Branch}"],
             remote.Environment, cancellationToken, throwOnFailure: false);
@@ -114,16 +114,18 @@ public sealed partial class RepositoryMirror(
         return line is null || !hasCommit ? null : line[prefix.Length..^"\tHEAD".Length];
     }
 
-    private Dictionary<string, string> Identity(DateTimeOffset date)
+    private Dictionary<string, string> Identity(CommitAuthor? author, DateTimeOffset date)
     {
+        var name = author?.Name ?? options.Value.AuthorName ?? GitOptions.DefaultAuthorName;
+        var email = author?.Email ?? options.Value.AuthorEmail ?? GitOptions.DefaultAuthorEmail;
         var when = date.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture) + " +0000";
         return new()
         {
-            ["GIT_AUTHOR_NAME"] = options.Value.AuthorName,
-            ["GIT_AUTHOR_EMAIL"] = options.Value.AuthorEmail,
+            ["GIT_AUTHOR_NAME"] = name,
+            ["GIT_AUTHOR_EMAIL"] = email,
             ["GIT_AUTHOR_DATE"] = when,
-            ["GIT_COMMITTER_NAME"] = options.Value.AuthorName,
-            ["GIT_COMMITTER_EMAIL"] = options.Value.AuthorEmail,
+            ["GIT_COMMITTER_NAME"] = name,
+            ["GIT_COMMITTER_EMAIL"] = email,
             ["GIT_COMMITTER_DATE"] = when,
         };
     }

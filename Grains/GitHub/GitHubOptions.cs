@@ -11,9 +11,16 @@ public sealed class GitHubOptions
     /// <summary>Token for the REST API and for git (a fine-grained PAT). Never logged or persisted.</summary>
     public string? Token { get; set; }
 
+    /// <summary>The GitHub App's id or client id (the JWT's <c>iss</c>); with a private key, the service acts as the App.</summary>
     public string? AppId { get; set; }
 
+    /// <summary>The App's private key as a PEM file, or the PEM text itself in <see cref="PrivateKey"/>.</summary>
     public string? PrivateKeyPath { get; set; }
+
+    public string? PrivateKey { get; set; }
+
+    /// <summary>How often, with App credentials, failed webhook deliveries are looked for and redelivered.</summary>
+    public TimeSpan DeliveryRecoveryPeriod { get; set; } = TimeSpan.FromMinutes(5);
 
     public Uri ApiUrl { get; set; } = new("https://api.github.com/");
 
@@ -22,6 +29,8 @@ public sealed class GitHubOptions
 
     /// <summary>How long a collaborator permission answer is reused.</summary>
     public TimeSpan PermissionCacheDuration { get; set; } = TimeSpan.FromSeconds(60);
+
+    public bool UsesApp => !string.IsNullOrWhiteSpace(AppId);
 
     public Uri CloneUrl(IssueKey issue) => new($"{GitUrl.TrimEnd('/')}/{issue.Owner}/{issue.Repository}.git");
 }

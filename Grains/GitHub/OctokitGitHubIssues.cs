@@ -1,18 +1,18 @@
-using Microsoft.Extensions.Options;
 using Octokit;
 
 namespace SandboxAgents.GitHub;
 
-/// <summary><see cref="IGitHubIssues"/> over Octokit. Octokit maps any non-github.com base URL to <c>/api/v3/</c> (GHES).</summary>
-public sealed class OctokitGitHubIssues(IOptions<GitHubOptions> options) : IGitHubIssues
+/// <summary>
+/// <see cref="IGitHubIssues"/> over the shared Octokit client, each call with the token of its repository and of the
+/// run being driven, if any (<see cref="GitHubRunScope"/>).
+/// </summary>
+public sealed class OctokitGitHubIssues(GitHubApi api, IGitHubCredentials credentials) : IGitHubIssues
 {
-    private readonly GitHubClient _client = CreateClient(options.Value);
-
     public async Task<string> GetPermissionAsync(string owner, string repository, string login, CancellationToken cancellationToken)
     {
         try
         {
-            var answer = await _client.Repository.Collaborator.ReviewPermission(owner, repository, login);
+            var answer = await CallAsync(owner, repository, c => c.Repository.Collaborator.ReviewPermission(owner, repository, login), cancellationToken);
             return (answer.RoleName ?? answer.Permission ?? "none").ToLowerInvariant();
         }
         catch (NotFoundException)
@@ -23,32 +23,32 @@ public sealed class OctokitGitHubIssues(IOptions<GitHubOptions> options) : IGitH
 
     public async Task<long> CreateCommentAsync(IssueKey issue, string body, CancellationToken cancellationToken)
     {
-        var comment = await _client.Issue.Comment.Create(issue.Owner, issue.Repository, issue.Number, body);
+        var comment = await CallAsync(issue, c => c.Issue.Comment.Create(issue.Owner, issue.Repository, issue.Number, body), cancellationToken);
         return comment.Id;
     }
 
     public async Task<long?> FindCommentAsync(IssueKey issue, string marker, CancellationToken cancellationToken)
     {
-        var comments = await _client.Issue.Comment.GetAllForIssue(issue.Owner, issue.Repository, issue.Number);
+        var comments = await CallAsync(issue, c => c.Issue.Comment.GetAllForIssue(issue.Owner, issue.Repository, issue.Number), cancellationToken);
         return comments.FirstOrDefault(c => c.Body?.Contains(marker, StringComparison.Ordinal) == true)?.Id;
     }
 
     public Task<IReadOnlyList<PostedComment>> ListRecentCommentsAsync(IssueKey issue, int max, CancellationToken cancellationToken) =>
-        OctokitRecentComments.ReadAsync(_client, issue, max, cancellationToken);
+        CallAsync(issue, c => OctokitRecentComments.ReadAsync(c, issue, max, cancellationToken), cancellationToken);
 
     public Task UpdateCommentAsync(IssueKey issue, long commentId, string body, CancellationToken cancellationToken) =>
-        _client.Issue.Comment.Update(issue.Owner, issue.Repository, commentId, body);
+        CallAsync(issue, c => c.Issue.Comment.Update(issue.Owner, issue.Repository, commentId, body), cancellationToken);
 
     public Task AcknowledgeAsync(IssueKey issue, long? commentId, CancellationToken cancellationToken) =>
-        commentId is { } id
-            ? _client.Reaction.IssueComment.Create(issue.Owner, issue.Repository, id, new NewReaction(ReactionType.Eyes))
-            : _client.Reaction.Issue.Create(issue.Owner, issue.Repository, issue.Number, new NewReaction(ReactionType.Eyes));
+        CallAsync(issue, c => commentId is { } id
+            ? c.Reaction.IssueComment.Create(issue.Owner, issue.Repository, id, new NewReaction(ReactionType.Eyes))
+            : c.Reaction.Issue.Create(issue.Owner, issue.Repository, issue.Number, new NewReaction(ReactionType.Eyes)), cancellationToken);
 
     public async Task<IssueText?> GetIssueAsync(IssueKey issue, CancellationToken cancellationToken)
     {
         try
         {
-            var found = await _client.Issue.Get(issue.Owner, issue.Repository, issue.Number);
+            var found = await CallAsync(issue, c => c.Issue.Get(issue.Owner, issue.Repository, issue.Number), cancellationToken);
             return found.PullRequest is null ? IssueText.Capped(found.Title, found.Body) : null;
         }
         catch (NotFoundException)
@@ -60,7 +60,7 @@ public sealed class OctokitGitHubIssues(IOptions<GitHubOptions> options) : IGitH
     public async Task<PullRequestRef?> FindOpenPullRequestAsync(IssueKey issue, string branch, CancellationToken cancellationToken)
     {
         var request = new PullRequestRequest { State = ItemStateFilter.Open, Head = $"{issue.Owner}:{branch}" };
-        var open = await _client.PullRequest.GetAllForRepository(issue.Owner, issue.Repository, request);
+        var open = await CallAsync(issue, c => c.PullRequest.GetAllForRepository(issue.Owner, issue.Repository, request), cancellationToken);
         var match = open.FirstOrDefault(pr => string.Equals(pr.Head?.Ref, branch, StringComparison.Ordinal));
         return match is null ? null : new PullRequestRef(match.Number, match.HtmlUrl);
     }
@@ -68,14 +68,16 @@ public sealed class OctokitGitHubIssues(IOptions<GitHubOptions> options) : IGitH
     public async Task<PullRequestRef> CreatePullRequestAsync(IssueKey issue, NewPullRequestSpec spec, CancellationToken cancellationToken)
     {
         var request = new NewPullRequest(spec.Title, spec.Head, spec.Base) { Body = spec.Body, Draft = spec.Draft };
-        var created = await _client.PullRequest.Create(issue.Owner, issue.Repository, request);
+        var created = await CallAsync(issue, c => c.PullRequest.Create(issue.Owner, issue.Repository, request), cancellationToken);
         return new PullRequestRef(created.Number, created.HtmlUrl);
     }
 
-    private static GitHubClient CreateClient(GitHubOptions options)
+    private Task<T> CallAsync<T>(IssueKey issue, Func<IGitHubClient, Task<T>> call, CancellationToken cancellationToken) =>
+        CallAsync(issue.Owner, issue.Repository, call, cancellationToken);
+
+    private async Task<T> CallAsync<T>(string owner, string repository, Func<IGitHubClient, Task<T>> call, CancellationToken cancellationToken)
     {
-        var client = new GitHubClient(new ProductHeaderValue("sandbox-agents"), options.ApiUrl);
-        if (!string.IsNullOrEmpty(options.Token)) client.Credentials = new Credentials(options.Token);
-        return client;
+        var token = await credentials.GetTokenAsync(GitHubTokenScope.Current(owner, repository), cancellationToken);
+        return await api.CallAsync(GitHubApi.Token(token), call);
     }
 }

@@ -21,7 +21,7 @@ public static class RunServicesExtensions
     {
         if (services.Any(s => s.ServiceType == typeof(RunDriver))) return services;
 
-        services.AddOptions<GitHubOptions>().BindConfiguration(GitHubOptions.SectionName);
+        services.AddGitHubCredentials();
         services.AddOptions<AgentOptions>().BindConfiguration(AgentOptions.SectionName)
             .Validate(a => a.Timeout > TimeSpan.Zero, "Agent:Timeout must be positive.")
             .Validate(a => !string.IsNullOrWhiteSpace(a.Command), "Agent:Command must not be empty.")
@@ -39,7 +39,7 @@ public static class RunServicesExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddKeyedSingleton<TimeProvider>(RunClock.Key, (provider, _) => provider.GetRequiredService<TimeProvider>());
         services.TryAddSingleton<IGitHubIssues, OctokitGitHubIssues>();
-        services.TryAddSingleton<IGitHubCredentials, PersonalAccessToken>();
+        services.TryAddSingleton<IGitHubUsers, OctokitGitHubUsers>();
         services.AddSandboxProviders();
         services.AddRepositoryMirror();
 
@@ -50,6 +50,7 @@ public static class RunServicesExtensions
         services.AddSingleton<IValidateOptions<AgentOptions>, ModelAccessValidator>();
         services.AddSingleton<IssueDiscussion>();
         services.AddSingleton<RunnerLauncher>();
+        services.AddSingleton<CommitAttributor>();
         services.AddSingleton<StatusCommentPublisher>();
         services.AddSingleton<RegistryPublisher>();
         services.AddSingleton<RunDriver>();

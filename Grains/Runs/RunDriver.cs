@@ -17,6 +17,8 @@ public sealed partial class RunDriver(
     IRepositoryMirror mirror,
     RunnerLauncher launcher,
     IGitHubIssues gitHub,
+    IGitHubCredentials credentials,
+    CommitAttributor attributor,
     StatusCommentPublisher comments,
     RegistryPublisher registry,
     IGrainFactory grains,
@@ -32,10 +34,15 @@ public sealed partial class RunDriver(
     {
         foreach (var run in context.State.Runs.Where(r => !r.IsSettled).ToList())
         {
-            if (run.State.IsActive()) await StepAsync(context, run, cancellationToken);
-            if (run.State.IsTerminal()) await CleanUpAsync(context, run, cancellationToken);
-            if (run.State.IsTerminal() && !run.NeedsSandboxCleanup) await ReleaseSlotAsync(context, run);
-            await comments.SyncAsync(context, run, cancellationToken);
+            using (GitHubRunScope.Enter(run.RunId))
+            {
+                if (run.State.IsActive()) await StepAsync(context, run, cancellationToken);
+                if (run.State.IsTerminal()) await CleanUpAsync(context, run, cancellationToken);
+                if (run.State.IsTerminal() && !run.NeedsSandboxCleanup) await ReleaseSlotAsync(context, run);
+                await comments.SyncAsync(context, run, cancellationToken);
+            }
+
+            if (run.IsSettled) await credentials.ReleaseRunAsync(GitHubTokenScope.ForRun(context.Issue, run.RunId), cancellationToken);
         }
 
         if (context.State.Current is { } current) await registry.SyncAsync(context, current);
@@ -237,8 +244,15 @@ public sealed partial class RunDriver(
 
         if (!found) throw new GitException("The runner reported commits but left no bundle of them.", permanent: true);
         var publishing = run.Transitions.Last(t => t.State == RunState.Publishing).At;
-        var message = $"Agent changes for issue #{context.Issue.Number.ToString(System.Globalization.CultureInfo.InvariantCulture)}\n\nRun {run.RunId}.";
-        return await mirror.PublishAsync(context.Issue, new ChangeRequest(run.RunId, run.Branch, run.BaseCommit!, message, publishing), bundle, cancellationToken);
+        if (run.Attribution is null)
+        {
+            run.Attribution = await attributor.DecideAsync(context.Issue, run.RequestedBy, cancellationToken);
+            await context.SaveAsync();
+        }
+
+        var message = $"Agent changes for issue #{context.Issue.Number.ToString(System.Globalization.CultureInfo.InvariantCulture)}\n\nRun {run.RunId}.\n\n{run.Attribution.Trailer}";
+        var author = new CommitAuthor(run.Attribution.AuthorName, run.Attribution.AuthorEmail);
+        return await mirror.PublishAsync(context.Issue, new ChangeRequest(run.RunId, run.Branch, run.BaseCommit!, message, publishing, author), bundle, cancellationToken);
     }
 
     private async Task CleanUpAsync(RunContext context, RunRecord run, CancellationToken cancellationToken)

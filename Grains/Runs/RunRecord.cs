@@ -58,6 +58,9 @@ public sealed class RunRecord
     /// <summary>GitHub took the service's access to the repository away (the App uninstalled, say): the comment is no longer written.</summary>
     [Id(36)] public bool GitHubAccessWithdrawn { get; set; }
 
+    /// <summary>Who the run's commit names, decided when it is first made (see <see cref="CommitAttributor"/>).</summary>
+    [Id(37)] public CommitAttribution? Attribution { get; set; }
+
     public DateTimeOffset CreatedAt => Transitions[0].At;
 
     public DateTimeOffset? StartedAt => Transitions.FirstOrDefault(t => t.State == RunState.Provisioning)?.At;

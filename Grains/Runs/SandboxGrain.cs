@@ -19,6 +19,7 @@ public sealed partial class SandboxGrain(
     RegistryPublisher registry,
     PermissionChecker permissions,
     IGitHubIssues gitHub,
+    IGitHubCredentials credentials,
     IOptions<RunOptions> options,
     [FromKeyedServices(RunClock.Key)] TimeProvider clock,
     ILogger<SandboxGrain> logger) : Grain, ISandboxGrain, IRemindable
@@ -128,6 +129,7 @@ public sealed partial class SandboxGrain(
     {
         foreach (var (number, command) in _inbox.After(state.State.LastCommand))
         {
+            if (command.InstallationId is { } installation) credentials.NoteInstallation(Key.Owner, Key.Repository, installation);
             if (!command.RequiresPermission || await permissions.MayCommandAsync(Key, command.Actor, cancellationToken))
             {
                 if (command.RequiresPermission) await AcknowledgeAsync(command, cancellationToken);

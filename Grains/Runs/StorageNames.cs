@@ -17,4 +17,8 @@ public static class StorageNames
     public const string InstallationState = "installation";
 
     public const string WatchdogReminder = "watchdog";
+
+    public const string DeliveryRecoveryState = "delivery-recovery";
+
+    public const string DeliveryRecoveryReminder = "delivery-recovery";
 }

@@ -46,6 +46,7 @@ public sealed class RedisPasswordTests(ITestOutputHelper output) : IAsyncLifetim
             var settings = new Dictionary<string, string>
             {
                 ["GitHub:WebhookSecret"] = "redis-webhook-secret",
+                ["GitHub:Token"] = FakeGitHubServer.Token,
                 ["Api:Key"] = "redis-operator-key",
                 ["Storage:Provider"] = "redis",
                 ["Storage:Path"] = Path.Combine(_root.FullName, "data"),

@@ -17,6 +17,7 @@ public sealed class GeneratedWebhookSecretTests : IAsyncLifetime
         _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
         {
             web.UseSetting("Storage:Provider", "memory");
+            web.UseSetting("GitHub:Token", FakeGitHubServer.Token);
             web.UseSetting("Storage:Path", Path.Combine(_root.FullName, "data"));
             web.UseSetting("Sandbox:Local:Root", Path.Combine(_root.FullName, "sandboxes"));
             web.UseSetting("Orleans:SiloPort", ServiceFixture.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture));

@@ -23,6 +23,7 @@ public abstract class OperatorSettingsFixture : IAsyncLifetime
         var settings = new Dictionary<string, string?>(Api)
         {
             ["GitHub:WebhookSecret"] = "settings-webhook-secret",
+            ["GitHub:Token"] = FakeGitHubServer.Token,
             ["Storage:Provider"] = "memory",
             ["Storage:Path"] = Path.Combine(_root.FullName, "data"),
             ["Sandbox:Local:Root"] = Path.Combine(_root.FullName, "sandboxes"),

@@ -52,6 +52,9 @@ public abstract class ServiceFixture : IAsyncLifetime
 
     protected virtual ValueTask StopSandboxesAsync() => ValueTask.CompletedTask;
 
+    /// <summary>Changes how the service authenticates to the fake GitHub (by default with <see cref="FixtureSecrets.GitHubToken"/>).</summary>
+    protected virtual Task ConfigureGitHubAsync(Dictionary<string, string> settings) => Task.CompletedTask;
+
     /// <summary>Adjusts the configured factory before it starts (by default the service runs on the in-memory test server).</summary>
     protected virtual void ConfigureFactory(WebApplicationFactory<Program> factory)
     {
@@ -87,6 +90,7 @@ public abstract class ServiceFixture : IAsyncLifetime
         };
 
         foreach (var (key, value) in await StartSandboxesAsync(agents)) settings[key] = value;
+        await ConfigureGitHubAsync(settings);
         Settings = settings;
         _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
         {

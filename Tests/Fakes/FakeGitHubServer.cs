@@ -13,7 +13,8 @@ namespace SandboxAgents.Tests.Fakes;
 /// <summary>
 /// A fake GitHub REST API on a loopback port, served under <c>/api/v3/</c> as GitHub Enterprise does (Octokit rewrites
 /// any other host to that prefix). It implements the endpoints the service calls with GitHub's shapes and status
-/// codes, checks the token, and records every request.
+/// codes, checks the token, and records every request. The GitHub App's side (JWTs, installation tokens, webhook
+/// deliveries) is in <c>FakeGitHubServer.App.cs</c> and beside it.
 /// </summary>
 public sealed partial class FakeGitHubServer : IAsyncDisposable
 {
@@ -76,15 +77,24 @@ public sealed partial class FakeGitHubServer : IAsyncDisposable
             if (BeforeHandling is { } hook) await hook(recorded);
             // GitHub accepts both schemes for a token; Octokit sends "Token".
             var authorization = context.Request.Headers.Authorization.ToString();
-            if (!authorization.Equals($"token {AcceptedToken}", StringComparison.OrdinalIgnoreCase) && authorization != $"Bearer {AcceptedToken}")
+            var isAcceptedToken = authorization.Equals($"token {AcceptedToken}", StringComparison.OrdinalIgnoreCase) || authorization == $"Bearer {AcceptedToken}";
+            isAcceptedToken &= !RequiresJwt(context.Request.Path);
+            if (!isAcceptedToken && !await AuthorizeAppAsync(context))
             {
-                context.Response.StatusCode = StatusCodes.Status401Unauthorized;
-                await context.Response.WriteAsJsonAsync(new { message = "Bad credentials", documentation_url = "https://docs.github.com/rest" });
+                if (!context.Response.HasStarted)
+                {
+                    context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+                    await context.Response.WriteAsJsonAsync(new { message = "Bad credentials", documentation_url = "https://docs.github.com/rest" });
+                }
+
                 return;
             }
 
             await next(context);
         });
+        MapApp(app);
+        MapUsers(app);
+        MapDeliveries(app);
 
         var api = app.MapGroup("/api/v3/repos/{owner}/{repo}");
         api.MapGet("/collaborators/{user}/permission", (string user) =>

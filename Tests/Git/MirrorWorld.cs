@@ -23,7 +23,7 @@ public sealed class MirrorWorld : IDisposable
         Remote = BareRepository.Create(Path.Combine(Root, "github"), "octo", "widgets");
         var git = new GitOptions { MirrorPath = Path.Combine(Root, "mirrors"), MaxChangesBytes = maxChangesBytes };
         var gitHub = Options.Create(new GitHubOptions { GitUrl = new Uri(Path.Combine(Root, "github") + "/").AbsoluteUri, Token = "ghp_MirrorTestToken0123456789abcdefghij" });
-        Mirror = new RepositoryMirror(Options.Create(git), new GitRemotes(gitHub, new PersonalAccessToken(gitHub)), NullLogger<RepositoryMirror>.Instance);
+        Mirror = new RepositoryMirror(Options.Create(git), new GitRemotes(gitHub, new PersonalAccessToken(gitHub, new GitHubApi(gitHub))), NullLogger<RepositoryMirror>.Instance);
     }
 
     public string Root { get; }

@@ -30,6 +30,7 @@ public class GrainClusterFixture : IAsyncLifetime
     public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 11, 28, 9, 0, 0, TimeSpan.Zero));
     public FakeSandboxProvider Sandboxes { get; } = new();
     public FakeGitHubIssues GitHub { get; } = new();
+    public FakeGitHubUsers Users { get; } = new();
     public FakeRepositoryMirror Mirror { get; } = new();
     public InProcessTestCluster Cluster { get; private set; } = null!;
 
@@ -50,6 +51,7 @@ public class GrainClusterFixture : IAsyncLifetime
             silo.Services.AddKeyedSingleton<TimeProvider>(ReminderTimeProviderNames.Reminders, Clock);
             silo.Services.AddSingleton<ISandboxProvider>(Sandboxes);
             silo.Services.AddSingleton<IGitHubIssues>(GitHub);
+            silo.Services.AddSingleton<IGitHubUsers>(Users);
             silo.Services.AddSingleton<SandboxAgents.Git.IRepositoryMirror>(Mirror);
             silo.Services.AddSandboxRuns();
             silo.Services.Configure<RunOptions>(o =>
@@ -60,6 +62,8 @@ public class GrainClusterFixture : IAsyncLifetime
                 o.MaxConcurrent = MaxConcurrent;
             });
             silo.Services.Configure<AgentOptions>(o => o.Timeout = AgentTimeout);
+            // Credentials are required at start; the fakes above never use them.
+            silo.Services.Configure<GitHubOptions>(o => o.Token = "ghp_GrainTestsNeverSendThis0123456789ab");
             silo.Services.Configure<SandboxAgents.Registry.RegistryOptions>(o => o.Capacity = RegistryCapacity);
             // Reaper tests sweep on demand; a sweep in the middle of another test would take its fault budget.
             silo.Services.Configure<SandboxAgents.Reaper.ReaperOptions>(o => o.Period = TimeSpan.FromDays(30));

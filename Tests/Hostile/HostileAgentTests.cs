@@ -132,7 +132,8 @@ public sealed class HostileAgentTests(HostileServiceFixture service)
 
         Assert.Equal("Succeeded", run.Done["state"]!.GetValue<string>());
         Assert.Equal("1", BareRepository.Git(service.Git.Path, "rev-list", "--count", $"main..{run.Branch}").Trim());
-        Assert.Equal($"sandbox-agent|Agent changes for issue #{HostileServiceFixture.HostileIssue}",
+        // The service's commit is its credentials' account's (the token's user here), whatever the agent committed as.
+        Assert.Equal($"{FakeGitHubServer.PatLogin}|Agent changes for issue #{HostileServiceFixture.HostileIssue}",
             BareRepository.Git(service.Git.Path, "log", "-1", "--format=%an|%s", run.Branch).Trim());
         Assert.Contains("Hostile was here.", service.Git.Show(run.Branch, "README.md"));
         Assert.Contains("* filter=hostile", service.Git.Show(run.Branch, ".gitattributes"));

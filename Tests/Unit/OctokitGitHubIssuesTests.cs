@@ -16,7 +16,10 @@ public sealed class OctokitGitHubIssuesTests : IAsyncLifetime
     public async Task GetIssueAsync_OverlongTitleAndBody_CappedAtGitHubsLimits()
     {
         _gitHub.Issues["octo/widgets#5"] = (new string('t', 300), new string('b', 70_000));
-        var issues = new OctokitGitHubIssues(Options.Create(new GitHubOptions { ApiUrl = _gitHub.BaseUrl, Token = FakeGitHubServer.Token }));
+        var options = Options.Create(new GitHubOptions { ApiUrl = _gitHub.BaseUrl, Token = FakeGitHubServer.Token });
+        var api = new GitHubApi(options);
+        using var credentials = new PersonalAccessToken(options, api);
+        var issues = new OctokitGitHubIssues(api, credentials);
 
         var text = await issues.GetIssueAsync(IssueKey.Parse("octo/widgets#5"), CancellationToken.None);
 

@@ -9,12 +9,23 @@ public sealed class OctokitRecentCommentsTests : IAsyncLifetime
 {
     private static readonly IssueKey Issue = IssueKey.Parse("octo/widgets#8");
     private FakeGitHubServer _gitHub = null!;
+    private PersonalAccessToken? _credentials;
 
     public async Task InitializeAsync() => _gitHub = await FakeGitHubServer.StartAsync();
 
-    public async Task DisposeAsync() => await _gitHub.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        _credentials?.Dispose();
+        await _gitHub.DisposeAsync();
+    }
 
-    private OctokitGitHubIssues Issues() => new(Options.Create(new GitHubOptions { ApiUrl = _gitHub.BaseUrl, Token = FakeGitHubServer.Token }));
+    private OctokitGitHubIssues Issues()
+    {
+        var options = Options.Create(new GitHubOptions { ApiUrl = _gitHub.BaseUrl, Token = FakeGitHubServer.Token });
+        var api = new GitHubApi(options);
+        _credentials = new PersonalAccessToken(options, api);
+        return new OctokitGitHubIssues(api, _credentials);
+    }
 
     private int CommentPageRequests() => _gitHub.Requests.Count(r => r.PathAndQuery.Contains("/issues/8/comments", StringComparison.Ordinal));
 
