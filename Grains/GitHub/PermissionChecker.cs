@@ -1,18 +1,14 @@
 using System.Collections.Concurrent;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace SandboxAgents.GitHub;
 
 /// <summary>
 /// Decides whether a GitHub user may command runs on a repository: write, maintain or admin. Answers are cached
-/// briefly; any failure to ask GitHub denies (fail closed) and is not cached.
+/// briefly. When GitHub cannot be asked the lookup throws (the port's exceptions) and nothing is cached: the caller
+/// retries or denies (<see cref="Runs.CommandAuthorization"/>), it never guesses.
 /// </summary>
-public sealed partial class PermissionChecker(
-    IGitHubIssues gitHub,
-    IOptions<GitHubOptions> options,
-    TimeProvider clock,
-    ILogger<PermissionChecker> logger)
+public sealed class PermissionChecker(IGitHubIssues gitHub, IOptions<GitHubOptions> options, TimeProvider clock)
 {
     private static readonly HashSet<string> Permitted = new(StringComparer.OrdinalIgnoreCase) { "write", "maintain", "admin" };
     private readonly ConcurrentDictionary<string, (bool Allowed, DateTimeOffset Until)> _cache = new(StringComparer.OrdinalIgnoreCase);
@@ -23,22 +19,9 @@ public sealed partial class PermissionChecker(
         var now = clock.GetUtcNow();
         if (_cache.TryGetValue(cacheKey, out var cached) && cached.Until > now) return cached.Allowed;
 
-        string permission;
-        try
-        {
-            permission = await gitHub.GetPermissionAsync(issue.Owner, issue.Repository, login, cancellationToken);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            LogPermissionLookupFailed(logger, ex, issue.RepositoryFullName, login);
-            return false;
-        }
-
+        var permission = await gitHub.GetPermissionAsync(issue.Owner, issue.Repository, login, cancellationToken);
         var allowed = Permitted.Contains(permission);
         _cache[cacheKey] = (allowed, now + options.Value.PermissionCacheDuration);
         return allowed;
     }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not read {Login}'s permission on {Repository}; denying the command")]
-    private static partial void LogPermissionLookupFailed(ILogger logger, Exception exception, string repository, string login);
 }

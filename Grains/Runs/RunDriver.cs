@@ -33,9 +33,10 @@ public sealed partial class RunDriver(
         foreach (var run in context.State.Runs.Where(r => !r.IsSettled).ToList())
         {
             if (run.State.IsActive()) await StepAsync(context, run, cancellationToken);
+            // The comment first: an ending is told on the issue before the sandbox's deletion can hold it up.
+            await comments.SyncAsync(context, run, cancellationToken);
             if (run.State.IsTerminal()) await CleanUpAsync(context, run, cancellationToken);
             if (run.State.IsTerminal() && !run.NeedsSandboxCleanup) await ReleaseSlotAsync(context, run);
-            await comments.SyncAsync(context, run, cancellationToken);
         }
 
         if (context.State.Current is { } current) await registry.SyncAsync(context, current);
@@ -43,7 +44,8 @@ public sealed partial class RunDriver(
 
     private async Task StepAsync(RunContext context, RunRecord run, CancellationToken cancellationToken)
     {
-        if (run.Deadline is { } deadline && context.Now >= deadline)
+        // Once the runner has exited the agent's time is over; publishing may wait for GitHub's rate limits.
+        if (run.Deadline is { } deadline && context.Now >= deadline && run.State != RunState.Publishing)
         {
             await context.FinishAsync(run, RunState.TimedOut, $"Stopped at the time limit of {agent.Value.Timeout}.");
             return;
@@ -62,7 +64,12 @@ public sealed partial class RunDriver(
 
             if (run.State == RunState.Provisioning) await ProvisionAsync(context, run, cancellationToken);
             if (run.State == RunState.Running) await WatchAsync(context, run, cancellationToken);
-            if (run.State == RunState.Publishing) await PublishAsync(context, run, cancellationToken);
+            if (run.State == RunState.Publishing && !context.GitHubPaused) await PublishAsync(context, run, cancellationToken);
+        }
+        catch (GitHubRateLimitedException limit)
+        {
+            // Not the step's fault: the run stays where it is and goes on once GitHub allows.
+            await context.PauseGitHubAsync(limit);
         }
         catch (SandboxCapacityException ex) when (run is { State: RunState.Provisioning, SandboxId: null })
         {
@@ -210,6 +217,7 @@ public sealed partial class RunDriver(
                     PullRequestText.Body(context.Issue, run, context.Now), options.Value.DraftPullRequests), cancellationToken);
             run.PullRequestUrl = pullRequest.Url;
             run.PullRequestNumber = pullRequest.Number;
+            context.GitHubAnswered();
         }
 
         if (verdict.State == RunState.Failed) run.Error = redactor.Redact(verdict.Reason!);

@@ -55,6 +55,16 @@ public sealed class RunRecord
     /// <summary>The commit the run starts from (the head of <see cref="BaseBranch"/> when it was prepared).</summary>
     [Id(35)] public string? BaseCommit { get; set; }
 
+    /// <summary>While the status comment cannot be written: when the failures began, and not to be tried again before when.</summary>
+    [Id(36)] public DateTimeOffset? CommentFailingSince { get; set; }
+    [Id(37)] public DateTimeOffset? CommentRetryAt { get; set; }
+
+    /// <summary>
+    /// The run ended, and its status comment has failed to be written for longer than <see cref="RunOptions.CommentRetryLimit"/>:
+    /// what it says on GitHub is not the run's ending. Shown by the API and the dashboard; the run stops trying.
+    /// </summary>
+    [Id(38)] public bool CommentStale { get; set; }
+
     public DateTimeOffset CreatedAt => Transitions[0].At;
 
     public DateTimeOffset? StartedAt => Transitions.FirstOrDefault(t => t.State == RunState.Provisioning)?.At;
@@ -64,10 +74,13 @@ public sealed class RunRecord
     /// <summary>A sandbox may exist for this run (it got as far as asking for one) and is not yet confirmed deleted.</summary>
     public bool NeedsSandboxCleanup => !SandboxDeleted && (SandboxId is not null || StartedAt is not null);
 
-    /// <summary>Nothing is left to do for this run: it ended, its sandbox is gone, and the comment says so.</summary>
-    public bool IsSettled => State.IsTerminal() && !NeedsSandboxCleanup && !HoldsSlot && QueuePosition is null && CommentVersion == Version;
+    /// <summary>
+    /// Nothing is left to do for this run: it ended, its sandbox is gone, and the comment says so (or, flagged as
+    /// <see cref="CommentStale"/>, GitHub refused it for longer than the service keeps trying).
+    /// </summary>
+    public bool IsSettled => State.IsTerminal() && !NeedsSandboxCleanup && !HoldsSlot && QueuePosition is null && (CommentVersion == Version || CommentStale);
 
     public RunSummary ToSummary() => new(
         RunId, State, Source, RequestedBy, SandboxId, SandboxDeleted, Branch, CommitSha, PullRequestUrl, Error, CostUsd, Turns,
-        [.. Transitions], [.. BlockedHosts]);
+        [.. Transitions], [.. BlockedHosts], CommentStale);
 }
