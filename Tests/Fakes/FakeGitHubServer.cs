@@ -15,7 +15,7 @@ namespace SandboxAgents.Tests.Fakes;
 /// any other host to that prefix). It implements the endpoints the service calls with GitHub's shapes and status
 /// codes, checks the token, and records every request.
 /// </summary>
-public sealed class FakeGitHubServer : IAsyncDisposable
+public sealed partial class FakeGitHubServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly ConcurrentDictionary<long, JsonObject> _comments = new();
@@ -83,6 +83,7 @@ public sealed class FakeGitHubServer : IAsyncDisposable
                 return;
             }
 
+            if (await TryAnswerWithFaultAsync(context)) return;
             await next(context);
         });
 
