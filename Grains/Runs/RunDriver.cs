@@ -64,7 +64,7 @@ public sealed partial class RunDriver(
 
             if (run.State == RunState.Provisioning) await ProvisionAsync(context, run, cancellationToken);
             if (run.State == RunState.Running) await WatchAsync(context, run, cancellationToken);
-            if (run.State == RunState.Publishing && !context.GitHubPaused) await PublishAsync(context, run, cancellationToken);
+            if (run.State == RunState.Publishing) await PublishAsync(context, run, cancellationToken);
         }
         catch (GitHubRateLimitedException limit)
         {
@@ -211,6 +211,7 @@ public sealed partial class RunDriver(
 
         if (verdict.State == RunState.Succeeded)
         {
+            if (context.GitHubPaused) return; // the branch is pushed; the pull request waits for GitHub's leave
             var pullRequest = await gitHub.FindOpenPullRequestAsync(context.Issue, run.Branch, cancellationToken)
                 ?? await gitHub.CreatePullRequestAsync(context.Issue, new NewPullRequestSpec(
                     PullRequestText.Title(context.Issue, run), run.Branch, run.BaseBranch ?? "main",
