@@ -100,6 +100,28 @@ public sealed class GitHubFailureEndToEndTests(LocalServiceFixture service)
     }
 
     [Fact]
+    public async Task StatusCommentRefusedPastTheRetryLimit_TheRunIsFlaggedInTheApi()
+    {
+        const int number = 6105;
+        service.GitHub.FailNext("POST", $"/issues/{number}/comments", 10_000, GitHubFaultKind.ServerError);
+
+        await service.SendWebhookAsync("issues", Labeled(number, "Check the README [nochange]"));
+        await service.WaitForStateAsync(number, "NoChanges");
+        await ServiceTicksAsync();
+        Assert.False((await service.GetTaskAsync(number))!["history"]!.AsArray()[^1]!["commentStale"]!.GetValue<bool>());
+
+        service.Clock.Advance(TimeSpan.FromHours(24) + TimeSpan.FromMinutes(10));
+        var flagged = await Eventually.MatchesAsync(() => service.GetTaskAsync(number),
+            t => t!["history"]!.AsArray()[^1]!["commentStale"]!.GetValue<bool>(), "the run flagged");
+
+        Assert.Equal("NoChanges", flagged!["state"]!.GetValue<string>());
+        Assert.Empty(Comments(number));
+        var list = await Eventually.MatchesAsync(async () => JsonNode.Parse(await service.Http.GetStringAsync(new Uri("/api/tasks?pageSize=200", UriKind.Relative)))!,
+            page => page["items"]!.AsArray().Any(e => e!["number"]!.GetValue<int>() == number && e["commentStale"]!.GetValue<bool>()), "the list flags it");
+        Assert.NotNull(list);
+    }
+
+    [Fact]
     public async Task PermissionLookupFailsOnce_IsRetried_AndTheRunStarts()
     {
         const int number = 6103;
