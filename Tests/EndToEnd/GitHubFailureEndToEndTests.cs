@@ -37,6 +37,10 @@ public sealed class GitHubFailureEndToEndTests(LocalServiceFixture service)
         }, $"the service to read its clock {readings} times; log: {string.Join('\n', service.Logs.Lines.TakeLast(30))}");
     }
 
+    /// <summary>Waits until the issue's grain has taken a rate limit in (and set its wait from the runs' clock), which it logs.</summary>
+    private Task PausedAsync(int number) =>
+        Eventually.TrueAsync(() => service.Logs.Lines.Any(l => l.Contains($"{ServiceFixture.Repository}#{number}: GitHub rate-limited the service", StringComparison.Ordinal)), $"#{number} waiting for GitHub");
+
     /// <summary>Waits until the grain has taken the failed lookup in (and set when to try again), which it logs.</summary>
     private Task LookupFailedAsync(string login, int lookup) =>
         Eventually.TrueAsync(() => service.Logs.Lines.Any(l => l.Contains($"@{login}'s permission (lookup {lookup} of", StringComparison.Ordinal)), $"failed lookup {lookup} of @{login}");
@@ -56,6 +60,7 @@ public sealed class GitHubFailureEndToEndTests(LocalServiceFixture service)
         {
             await service.SendWebhookAsync("issues", Labeled(number, "Fix teh typo [edit]"));
             await Eventually.TrueAsync(() => posts.Count == 1, "the first POST /pulls", TimeSpan.FromSeconds(60));
+            await PausedAsync(number);
 
             service.Clock.Advance(TimeSpan.FromSeconds(50));
             await ServiceTicksAsync();
@@ -90,6 +95,7 @@ public sealed class GitHubFailureEndToEndTests(LocalServiceFixture service)
 
         await service.SendWebhookAsync("issues", Labeled(number, "Check the README [nochange]"));
         await service.WaitForStateAsync(number, "NoChanges");
+        await PausedAsync(number);
         await ServiceTicksAsync();
         Assert.Empty(Comments(number));
         Assert.Equal(1, service.GitHub.CountOf("POST", $"/issues/{number}/comments"));
@@ -144,6 +150,7 @@ public sealed class GitHubFailureEndToEndTests(LocalServiceFixture service)
         service.GitHub.FailNext("GET", "/collaborators/unlucky-writer/permission", 20, GitHubFaultKind.DroppedConnection);
 
         var payload = Payloads.For("issue_comment.created", ServiceFixture.Repository, number, sender: "unlucky-writer", comment: "/agent run");
+        payload["comment"]!["id"] = 61_040_001L; // its own comment, not the sample's id other tests react to
         await service.SendWebhookAsync("issue_comment", payload);
         var commentId = payload["comment"]!["id"]!.GetValue<long>();
         for (var lookup = 1; lookup <= 4; lookup++)

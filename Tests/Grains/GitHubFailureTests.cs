@@ -26,7 +26,7 @@ public sealed class GitHubFailureTests(GrainClusterFixture fixture)
         await Grain(issue).SubmitAsync(Command("maintainer"));
         var running = await Eventually.MatchesAsync(() => Grain(issue).GetSnapshotAsync(), s => s.State == RunState.Running, $"{issue} Running");
         await Eventually.TrueAsync(() => GitHub.CommentsOn(issue).Any(c => c.Body.Contains("working on this issue", StringComparison.Ordinal)), "the status comment");
-        return (running, fixture.Sandboxes.ForRun(running.RunId!)!);
+        return (running, fixture.Sandboxes.Find(running.SandboxId!)!);
     }
 
     /// <summary>
