@@ -18,7 +18,11 @@ public sealed record IssueSnapshot(
     [property: Id(9)] IReadOnlyList<string> LogTail,
     [property: Id(10)] string? Host = null);
 
-/// <summary>One run as the history shows it, newest last. <see cref="BlockedHosts"/>: hosts its sandbox's network filter refused.</summary>
+/// <summary>
+/// One run as the history shows it, newest last. <see cref="BlockedHosts"/>: hosts its sandbox's network filter refused.
+/// <see cref="CommentStale"/>: GitHub refused the run's status comment for longer than the service retries it, so the
+/// comment on the issue may not tell the run's truth.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("SandboxAgents.RunSummary")]
 public sealed record RunSummary(
     [property: Id(0)] string RunId,
@@ -34,7 +38,8 @@ public sealed record RunSummary(
     [property: Id(10)] decimal? CostUsd,
     [property: Id(11)] int? Turns,
     [property: Id(12)] IReadOnlyList<StateChange> Transitions,
-    [property: Id(13)] IReadOnlyList<string>? BlockedHosts = null);
+    [property: Id(13)] IReadOnlyList<string>? BlockedHosts = null,
+    [property: Id(14)] bool CommentStale = false);
 
 /// <summary>A state a run entered, when, and why.</summary>
 [GenerateSerializer, Immutable, Alias("SandboxAgents.StateChange")]

@@ -1,6 +1,6 @@
 namespace SandboxAgents;
 
-/// <summary>One issue's latest run as the registry lists it.</summary>
+/// <summary>One issue's latest run as the registry lists it; <see cref="CommentStale"/> as in <see cref="RunSummary"/>.</summary>
 [GenerateSerializer, Immutable, Alias("SandboxAgents.RunEntry")]
 public sealed record RunEntry(
     [property: Id(0)] string Key,
@@ -14,7 +14,8 @@ public sealed record RunEntry(
     [property: Id(8)] DateTimeOffset? EndedAt,
     [property: Id(9)] string? PullRequestUrl,
     [property: Id(10)] decimal? CostUsd,
-    [property: Id(11)] string? Title);
+    [property: Id(11)] string? Title,
+    [property: Id(12)] bool CommentStale = false);
 
 /// <summary>A page of the registry, newest first.</summary>
 [GenerateSerializer, Immutable, Alias("SandboxAgents.RunPage")]

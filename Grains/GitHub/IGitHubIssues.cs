@@ -1,6 +1,9 @@
 namespace SandboxAgents.GitHub;
 
-/// <summary>The port to GitHub's REST API, as far as runs need it. Faults throw; "not found" answers are values.</summary>
+/// <summary>
+/// The port to GitHub's REST API, as far as runs need it. Faults throw <see cref="GitHubRateLimitedException"/>,
+/// <see cref="GitHubUnavailableException"/> or <see cref="GitHubRequestException"/>; "not found" answers are values.
+/// </summary>
 public interface IGitHubIssues
 {
     /// <summary>The login's effective permission on the repository: <c>admin</c>, <c>maintain</c>, <c>write</c>, <c>triage</c>, <c>read</c> or <c>none</c>.</summary>
@@ -23,6 +26,9 @@ public interface IGitHubIssues
 
     /// <summary>Adds the 👀 reaction to the comment, or to the issue when no comment is given. Idempotent (GitHub answers 200 for an existing one).</summary>
     Task AcknowledgeAsync(IssueKey issue, long? commentId, CancellationToken cancellationToken);
+
+    /// <summary>Adds the reaction to the comment, or to the issue when no comment is given. Idempotent.</summary>
+    Task ReactAsync(IssueKey issue, long? commentId, GitHubReaction reaction, CancellationToken cancellationToken);
 
     /// <summary>The issue's current title and body, or null when there is no such issue.</summary>
     Task<IssueText?> GetIssueAsync(IssueKey issue, CancellationToken cancellationToken);

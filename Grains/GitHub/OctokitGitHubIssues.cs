@@ -4,21 +4,15 @@ namespace SandboxAgents.GitHub;
 
 /// <summary>
 /// <see cref="IGitHubIssues"/> over the shared Octokit client, each call with the token of its repository and of the
-/// run being driven, if any (<see cref="GitHubRunScope"/>).
+/// run being driven, if any (<see cref="GitHubRunScope"/>). Every call goes through <see cref="OctokitFailures"/>, so
+/// callers see the port's exceptions, never Octokit's.
 /// </summary>
 public sealed class OctokitGitHubIssues(GitHubApi api, IGitHubCredentials credentials) : IGitHubIssues
 {
     public async Task<string> GetPermissionAsync(string owner, string repository, string login, CancellationToken cancellationToken)
     {
-        try
-        {
-            var answer = await CallAsync(owner, repository, c => c.Repository.Collaborator.ReviewPermission(owner, repository, login), cancellationToken);
-            return (answer.RoleName ?? answer.Permission ?? "none").ToLowerInvariant();
-        }
-        catch (NotFoundException)
-        {
-            return "none";
-        }
+        var answer = await CallAsync(owner, repository, c => OrNullIfNotFoundAsync(() => c.Repository.Collaborator.ReviewPermission(owner, repository, login)), cancellationToken);
+        return (answer?.RoleName ?? answer?.Permission ?? "none").ToLowerInvariant();
     }
 
     public async Task<long> CreateCommentAsync(IssueKey issue, string body, CancellationToken cancellationToken)
@@ -40,21 +34,20 @@ public sealed class OctokitGitHubIssues(GitHubApi api, IGitHubCredentials creden
         CallAsync(issue, c => c.Issue.Comment.Update(issue.Owner, issue.Repository, commentId, body), cancellationToken);
 
     public Task AcknowledgeAsync(IssueKey issue, long? commentId, CancellationToken cancellationToken) =>
-        CallAsync(issue, c => commentId is { } id
-            ? c.Reaction.IssueComment.Create(issue.Owner, issue.Repository, id, new NewReaction(ReactionType.Eyes))
-            : c.Reaction.Issue.Create(issue.Owner, issue.Repository, issue.Number, new NewReaction(ReactionType.Eyes)), cancellationToken);
+        ReactAsync(issue, commentId, GitHubReaction.Eyes, cancellationToken);
+
+    public Task ReactAsync(IssueKey issue, long? commentId, GitHubReaction reaction, CancellationToken cancellationToken)
+    {
+        var content = new NewReaction(reaction == GitHubReaction.Confused ? ReactionType.Confused : ReactionType.Eyes);
+        return CallAsync(issue, c => commentId is { } id
+            ? c.Reaction.IssueComment.Create(issue.Owner, issue.Repository, id, content)
+            : c.Reaction.Issue.Create(issue.Owner, issue.Repository, issue.Number, content), cancellationToken);
+    }
 
     public async Task<IssueText?> GetIssueAsync(IssueKey issue, CancellationToken cancellationToken)
     {
-        try
-        {
-            var found = await CallAsync(issue, c => c.Issue.Get(issue.Owner, issue.Repository, issue.Number), cancellationToken);
-            return found.PullRequest is null ? IssueText.Capped(found.Title, found.Body) : null;
-        }
-        catch (NotFoundException)
-        {
-            return null;
-        }
+        var found = await CallAsync(issue, c => OrNullIfNotFoundAsync(() => c.Issue.Get(issue.Owner, issue.Repository, issue.Number)), cancellationToken);
+        return found is { PullRequest: null } ? IssueText.Capped(found.Title, found.Body) : null;
     }
 
     public async Task<PullRequestRef?> FindOpenPullRequestAsync(IssueKey issue, string branch, CancellationToken cancellationToken)
@@ -72,12 +65,26 @@ public sealed class OctokitGitHubIssues(GitHubApi api, IGitHubCredentials creden
         return new PullRequestRef(created.Number, created.HtmlUrl);
     }
 
+    /// <summary>GitHub's 404 as an answer ("no such thing"), before the failure translation would make it a refusal.</summary>
+    private static async Task<T?> OrNullIfNotFoundAsync<T>(Func<Task<T>> call) where T : class
+    {
+        try
+        {
+            return await call();
+        }
+        catch (NotFoundException)
+        {
+            return null;
+        }
+    }
+
     private Task<T> CallAsync<T>(IssueKey issue, Func<IGitHubClient, Task<T>> call, CancellationToken cancellationToken) =>
         CallAsync(issue.Owner, issue.Repository, call, cancellationToken);
 
-    private async Task<T> CallAsync<T>(string owner, string repository, Func<IGitHubClient, Task<T>> call, CancellationToken cancellationToken)
-    {
-        var token = await credentials.GetTokenAsync(GitHubTokenScope.Current(owner, repository), cancellationToken);
-        return await api.CallAsync(GitHubApi.Token(token), call);
-    }
+    private Task<T> CallAsync<T>(string owner, string repository, Func<IGitHubClient, Task<T>> call, CancellationToken cancellationToken) =>
+        OctokitFailures.GuardAsync(async () =>
+        {
+            var token = await credentials.GetTokenAsync(GitHubTokenScope.Current(owner, repository), cancellationToken);
+            return await api.CallAsync(GitHubApi.Token(token), call);
+        }, cancellationToken);
 }

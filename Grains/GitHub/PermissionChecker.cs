@@ -1,37 +1,20 @@
 using System.Collections.Concurrent;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace SandboxAgents.GitHub;
 
 /// <summary>
-/// Decides whether a GitHub user may command runs on a repository: write, maintain or admin. Answers are cached
-/// briefly; any failure to ask GitHub denies (fail closed) and is not cached.
+/// Decides whether a GitHub user may command runs on a repository (and have their comments put into a task): write,
+/// maintain or admin. Answers are cached
+/// briefly. When GitHub cannot be asked the lookup throws (the port's exceptions) and nothing is cached: the caller
+/// retries or denies (<see cref="Runs.CommandAuthorization"/>), it never guesses.
 /// </summary>
-public sealed partial class PermissionChecker(
-    IGitHubIssues gitHub,
-    IOptions<GitHubOptions> options,
-    TimeProvider clock,
-    ILogger<PermissionChecker> logger)
+public sealed class PermissionChecker(IGitHubIssues gitHub, IOptions<GitHubOptions> options, TimeProvider clock)
 {
     private static readonly HashSet<string> Permitted = new(StringComparer.OrdinalIgnoreCase) { "write", "maintain", "admin" };
     private readonly ConcurrentDictionary<string, (bool Allowed, DateTimeOffset Until)> _cache = new(StringComparer.OrdinalIgnoreCase);
 
     public async Task<bool> MayCommandAsync(IssueKey issue, string login, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await HasWriteAccessAsync(issue, login, cancellationToken);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            LogPermissionLookupFailed(logger, ex, issue.RepositoryFullName, login);
-            return false;
-        }
-    }
-
-    /// <summary>Whether the login has write, maintain or admin permission; a failure to ask GitHub throws (and is not cached).</summary>
-    public async Task<bool> HasWriteAccessAsync(IssueKey issue, string login, CancellationToken cancellationToken)
     {
         var cacheKey = $"{issue.RepositoryFullName}:{login}";
         var now = clock.GetUtcNow();
@@ -42,7 +25,4 @@ public sealed partial class PermissionChecker(
         _cache[cacheKey] = (allowed, now + options.Value.PermissionCacheDuration);
         return allowed;
     }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not read {Login}'s permission on {Repository}; denying the command")]
-    private static partial void LogPermissionLookupFailed(ILogger logger, Exception exception, string repository, string login);
 }

@@ -44,6 +44,7 @@ public static class RunServicesExtensions
         services.AddRepositoryMirror();
 
         services.AddSingleton<PermissionChecker>();
+        services.AddSingleton<CommandAuthorization>();
         services.AddSingleton<SecretRedactor>();
         services.AddSingleton<ModelRelayTokens>();
         services.AddSingleton<ModelAccess>();

@@ -24,7 +24,7 @@ public sealed partial class RegistryPublisher(IGrainFactory grains)
 
     public static RunEntry Entry(IssueKey issue, RunRecord run, DateTimeOffset now) => new(
         issue.ToString(), issue.RepositoryFullName, issue.Number, run.RunId, run.State, run.RequestedBy,
-        run.CreatedAt, run.Transitions[^1].At, run.EndedAt, run.PullRequestUrl, run.CostUsd, run.Issue.Title);
+        run.CreatedAt, run.Transitions[^1].At, run.EndedAt, run.PullRequestUrl, run.CostUsd, run.Issue.Title, run.CommentStale);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Issue}: run {RunId} could not be recorded in the registry; the next tick tries again")]
     private static partial void LogRegistryFailed(ILogger logger, Exception exception, IssueKey issue, string runId);

@@ -19,7 +19,7 @@ public sealed class IssueDiscussion(IGitHubIssues gitHub, PermissionChecker perm
         foreach (var comment in await gitHub.ListRecentCommentsAsync(issue, CommentsRead, cancellationToken))
         {
             if (IsFromABot(comment) || StatusComment.IsStatusComment(comment.Body)) continue;
-            if (!await permissions.HasWriteAccessAsync(issue, comment.Author, cancellationToken)) continue;
+            if (!await permissions.MayCommandAsync(issue, comment.Author, cancellationToken)) continue;
             included.Add(new DiscussionComment(comment.Author, comment.Body));
         }
 

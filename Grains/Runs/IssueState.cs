@@ -10,6 +10,16 @@ public sealed class IssueState
     /// <summary>Number of the last inbox command acted on (see <see cref="CommandInbox"/>).</summary>
     [Id(1)] public long LastCommand { get; set; }
 
+    /// <summary>No GitHub request before this time: a rate limit said so (see <see cref="RunContext.PauseGitHubAsync"/>).</summary>
+    [Id(2)] public DateTimeOffset? GitHubPausedUntil { get; set; }
+
+    /// <summary>Rate limits met in a row, for the backoff when GitHub does not say how long to wait.</summary>
+    [Id(3)] public int GitHubLimitsInARow { get; set; }
+
+    /// <summary>Failed permission lookups of the oldest pending command, and when to try the next.</summary>
+    [Id(4)] public int PermissionAttempts { get; set; }
+    [Id(5)] public DateTimeOffset? PermissionRetryAt { get; set; }
+
     public RunRecord? Current => Runs.Count == 0 ? null : Runs[^1];
 
     /// <summary>A run still has something to do, or the registry has not yet heard the current run's latest state.</summary>

@@ -37,9 +37,10 @@ public sealed partial class RunDriver(
             using (GitHubRunScope.Enter(run.RunId))
             {
                 if (run.State.IsActive()) await StepAsync(context, run, cancellationToken);
+                // The comment first: an ending is told on the issue before the sandbox's deletion can hold it up.
+                await comments.SyncAsync(context, run, cancellationToken);
                 if (run.State.IsTerminal()) await CleanUpAsync(context, run, cancellationToken);
                 if (run.State.IsTerminal() && !run.NeedsSandboxCleanup) await ReleaseSlotAsync(context, run);
-                await comments.SyncAsync(context, run, cancellationToken);
             }
 
             if (run.IsSettled) await credentials.ReleaseRunAsync(GitHubTokenScope.ForRun(context.Issue, run.RunId), cancellationToken);
@@ -50,7 +51,8 @@ public sealed partial class RunDriver(
 
     private async Task StepAsync(RunContext context, RunRecord run, CancellationToken cancellationToken)
     {
-        if (run.Deadline is { } deadline && context.Now >= deadline)
+        // Once the runner has exited the agent's time is over; publishing may wait for GitHub's rate limits.
+        if (run.Deadline is { } deadline && context.Now >= deadline && run.State != RunState.Publishing)
         {
             await context.FinishAsync(run, RunState.TimedOut, $"Stopped at the time limit of {agent.Value.Timeout}.");
             return;
@@ -70,6 +72,11 @@ public sealed partial class RunDriver(
             if (run.State == RunState.Provisioning) await ProvisionAsync(context, run, cancellationToken);
             if (run.State == RunState.Running) await WatchAsync(context, run, cancellationToken);
             if (run.State == RunState.Publishing) await PublishAsync(context, run, cancellationToken);
+        }
+        catch (GitHubRateLimitedException limit)
+        {
+            // Not the step's fault: the run stays where it is and goes on once GitHub allows.
+            await context.PauseGitHubAsync(limit);
         }
         catch (SandboxCapacityException ex) when (run is { State: RunState.Provisioning, SandboxId: null })
         {
@@ -211,12 +218,14 @@ public sealed partial class RunDriver(
 
         if (verdict.State == RunState.Succeeded)
         {
+            if (context.GitHubPaused) return; // the branch is pushed; the pull request waits for GitHub's leave
             var pullRequest = await gitHub.FindOpenPullRequestAsync(context.Issue, run.Branch, cancellationToken)
                 ?? await gitHub.CreatePullRequestAsync(context.Issue, new NewPullRequestSpec(
                     PullRequestText.Title(context.Issue, run), run.Branch, run.BaseBranch ?? "main",
                     PullRequestText.Body(context.Issue, run, context.Now), options.Value.DraftPullRequests), cancellationToken);
             run.PullRequestUrl = pullRequest.Url;
             run.PullRequestNumber = pullRequest.Number;
+            context.GitHubAnswered();
         }
 
         if (verdict.State == RunState.Failed) run.Error = redactor.Redact(verdict.Reason!);

@@ -38,6 +38,12 @@ public sealed class RunOptions
     /// </summary>
     public TimeSpan CommentRefreshInterval { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// How long a status comment that GitHub keeps refusing is retried (with backoff, and as rate limits allow) before
+    /// the run is flagged <see cref="RunRecord.CommentStale"/>; an ended run then stops trying.
+    /// </summary>
+    public TimeSpan CommentRetryLimit { get; set; } = TimeSpan.FromHours(24);
+
     /// <summary>Lines of the runner's output kept for the status comment and the API.</summary>
     public int LogTailLines { get; set; } = 20;
 }

@@ -55,11 +55,21 @@ public sealed class RunRecord
     /// <summary>The commit the run starts from (the head of <see cref="BaseBranch"/> when it was prepared).</summary>
     [Id(35)] public string? BaseCommit { get; set; }
 
+    /// <summary>While the status comment cannot be written: when the failures began, and not to be tried again before when.</summary>
+    [Id(36)] public DateTimeOffset? CommentFailingSince { get; set; }
+    [Id(37)] public DateTimeOffset? CommentRetryAt { get; set; }
+
+    /// <summary>
+    /// The run ended, and its status comment has failed to be written for longer than <see cref="RunOptions.CommentRetryLimit"/>:
+    /// what it says on GitHub is not the run's ending. Shown by the API and the dashboard; the run stops trying.
+    /// </summary>
+    [Id(38)] public bool CommentStale { get; set; }
+
     /// <summary>GitHub took the service's access to the repository away (the App uninstalled, say): the comment is no longer written.</summary>
-    [Id(36)] public bool GitHubAccessWithdrawn { get; set; }
+    [Id(39)] public bool GitHubAccessWithdrawn { get; set; }
 
     /// <summary>Who the run's commit names, decided when it is first made (see <see cref="CommitAttributor"/>).</summary>
-    [Id(37)] public CommitAttribution? Attribution { get; set; }
+    [Id(40)] public CommitAttribution? Attribution { get; set; }
 
     public DateTimeOffset CreatedAt => Transitions[0].At;
 
@@ -70,10 +80,15 @@ public sealed class RunRecord
     /// <summary>A sandbox may exist for this run (it got as far as asking for one) and is not yet confirmed deleted.</summary>
     public bool NeedsSandboxCleanup => !SandboxDeleted && (SandboxId is not null || StartedAt is not null);
 
-    /// <summary>Nothing is left to do for this run: it ended, its sandbox is gone, and the comment says so.</summary>
-    public bool IsSettled => State.IsTerminal() && !NeedsSandboxCleanup && !HoldsSlot && QueuePosition is null && (CommentVersion == Version || GitHubAccessWithdrawn);
+    /// <summary>
+    /// Nothing is left to do for this run: it ended, its sandbox is gone, and the comment says so (or, flagged as
+    /// <see cref="CommentStale"/>, GitHub refused it for longer than the service keeps trying; or GitHub took the
+    /// service's access away, so there is nothing it could write).
+    /// </summary>
+    public bool IsSettled => State.IsTerminal() && !NeedsSandboxCleanup && !HoldsSlot && QueuePosition is null
+        && (CommentVersion == Version || CommentStale || GitHubAccessWithdrawn);
 
     public RunSummary ToSummary() => new(
         RunId, State, Source, RequestedBy, SandboxId, SandboxDeleted, Branch, CommitSha, PullRequestUrl, Error, CostUsd, Turns,
-        [.. Transitions], [.. BlockedHosts]);
+        [.. Transitions], [.. BlockedHosts], CommentStale);
 }

@@ -17,7 +17,7 @@ public sealed partial class SandboxGrain(
     [PersistentState(StorageNames.InboxState, StorageNames.Runs)] IPersistentState<InboxState> inboxState,
     RunDriver driver,
     RegistryPublisher registry,
-    PermissionChecker permissions,
+    CommandAuthorization authorization,
     IGitHubIssues gitHub,
     IGitHubCredentials credentials,
     IOptions<RunOptions> options,
@@ -130,14 +130,20 @@ public sealed partial class SandboxGrain(
         foreach (var (number, command) in _inbox.After(state.State.LastCommand))
         {
             if (command.InstallationId is { } installation) credentials.NoteInstallation(Key.Owner, Key.Repository, installation);
-            if (!command.RequiresPermission || await permissions.MayCommandAsync(Key, command.Actor, cancellationToken))
+            // Commands are taken in order: one that must wait for GitHub holds back those after it.
+            if (context.GitHubPaused && NeedsGitHub(command)) return;
+            var verdict = await authorization.AuthorizeAsync(context, command, cancellationToken);
+            if (verdict == Authorization.Pending) return;
+            try
             {
-                if (command.RequiresPermission) await AcknowledgeAsync(command, cancellationToken);
-                await ApplyAsync(context, command, cancellationToken);
+                if (verdict == Authorization.Allowed && command.RequiresPermission) await AcknowledgeAsync(context, command, cancellationToken);
+                if (verdict == Authorization.Allowed && context.GitHubPaused && ReadsIssue(command)) return;
+                if (verdict == Authorization.Allowed) await ApplyAsync(context, command, cancellationToken);
             }
-            else
+            catch (GitHubRateLimitedException limit)
             {
-                LogNotPermitted(logger, Key, command.Actor, command.Kind);
+                await context.PauseGitHubAsync(limit);
+                return;
             }
 
             state.State.LastCommand = number;
@@ -188,12 +194,21 @@ public sealed partial class SandboxGrain(
         await registry.SyncAsync(context, state.State.Current!);
     }
 
-    /// <summary>The 👀 on the label's issue or the command's comment: seen, and taken. Best effort.</summary>
-    private async Task AcknowledgeAsync(IssueCommand command, CancellationToken cancellationToken)
+    /// <summary>Asking who may give it, or reading the issue's text, calls GitHub.</summary>
+    private static bool NeedsGitHub(IssueCommand command) => command.RequiresPermission || ReadsIssue(command);
+
+    private static bool ReadsIssue(IssueCommand command) => command.Kind != CommandKind.Cancel && command.Issue is null;
+
+    /// <summary>The 👀 on the label's issue or the command's comment: seen, and taken. Best effort, but a rate limit is obeyed.</summary>
+    private async Task AcknowledgeAsync(RunContext context, IssueCommand command, CancellationToken cancellationToken)
     {
         try
         {
             await gitHub.AcknowledgeAsync(Key, command.CommentId, cancellationToken);
+        }
+        catch (GitHubRateLimitedException limit)
+        {
+            await context.PauseGitHubAsync(limit);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -220,9 +235,6 @@ public sealed partial class SandboxGrain(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Issue}: delivery {DeliveryId} was seen before; ignored")]
     private static partial void LogDuplicateDelivery(ILogger logger, IssueKey issue, string deliveryId);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{Issue}: @{Actor} may not command runs; {Kind} ignored")]
-    private static partial void LogNotPermitted(ILogger logger, IssueKey issue, string actor, CommandKind kind);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Issue}: run {RunId} is still active; the new request is ignored")]
     private static partial void LogAlreadyActive(ILogger logger, IssueKey issue, string runId);

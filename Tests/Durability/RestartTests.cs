@@ -16,7 +16,22 @@ public sealed class RestartTests : IAsyncLifetime
     public async Task DisposeAsync() => await _world.DisposeAsync();
 
     [Fact]
-    public async Task KilledWhileRunning_RestartedOnTheSameData_FinishesTheRunOnce()
+    public Task KilledWhileRunning_RestartedOnTheSameData_FinishesTheRunOnce() => KillRestartAndFinishAsync(beforeRestart: () => { });
+
+    /// <summary>
+    /// The restart case with GitHub refusing the status comment after the restart more often than the service once
+    /// tried (it gave up after 10 failed writes and left the run settled without a final comment): the comment must
+    /// still end final.
+    /// </summary>
+    [Fact]
+    public Task KilledWhileRunning_GitHubLimitsTheCommentAfterTheRestart_StillEndsWithTheFinalComment() =>
+        KillRestartAndFinishAsync(beforeRestart: () =>
+        {
+            _world.GitHub.FailNext("POST", "/issues/1/comments", 12, GitHubFaultKind.SecondaryRateLimit, retryAfter: TimeSpan.FromSeconds(1));
+            _world.GitHub.FailNext("PATCH", "", 12, GitHubFaultKind.SecondaryRateLimit, retryAfter: TimeSpan.FromSeconds(1));
+        });
+
+    private async Task KillRestartAndFinishAsync(Action beforeRestart)
     {
         var settings = _world.Settings();
         await using (var first = new ServiceProcess(settings))
@@ -26,6 +41,8 @@ public sealed class RestartTests : IAsyncLifetime
             await Eventually.MatchesAsync(() => ServiceHttp.TaskAsync(first.Url, 1), t => t?["state"]?.GetValue<string>() == "Running", "running before the crash", TimeSpan.FromSeconds(60));
             await first.KillAsync();
         }
+
+        beforeRestart();
 
         await using var second = new ServiceProcess(settings);
         await second.StartAsync();

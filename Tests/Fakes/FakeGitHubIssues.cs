@@ -3,7 +3,10 @@ using SandboxAgents.GitHub;
 
 namespace SandboxAgents.Tests.Fakes;
 
-/// <summary>An in-memory GitHub for grain tests: permissions by login, comments with their edit history, pull requests.</summary>
+/// <summary>
+/// An in-memory GitHub for grain tests: permissions by login, comments with their edit history, pull requests, the
+/// discussion's comments, and faults injected per call (<see cref="FailNext(IssueKey, GitHubCall, int, Func{Exception})"/>).
+/// </summary>
 public sealed partial class FakeGitHubIssues : IGitHubIssues
 {
     private long _nextId = 1000;
@@ -16,23 +19,30 @@ public sealed partial class FakeGitHubIssues : IGitHubIssues
 
     public IEnumerable<FakeComment> CommentsOn(IssueKey issue) => Comments.Values.Where(c => c.Issue == issue).OrderBy(c => c.Id);
 
-    public Task<string> GetPermissionAsync(string owner, string repository, string login, CancellationToken cancellationToken) =>
-        FailPermissionLookups
-            ? throw new HttpRequestException("injected GitHub outage")
-            : Task.FromResult(Permissions.GetValueOrDefault(login, "write"));
+    public Task<string> GetPermissionAsync(string owner, string repository, string login, CancellationToken cancellationToken)
+    {
+        if (FailPermissionLookups) throw new GitHubUnavailableException("injected GitHub outage");
+        Fail(login, GitHubCall.Permission);
+        return Task.FromResult(Permissions.GetValueOrDefault(login, "write"));
+    }
 
     public Task<long> CreateCommentAsync(IssueKey issue, string body, CancellationToken cancellationToken)
     {
+        Fail(issue.ToString(), GitHubCall.CreateComment);
         var id = Interlocked.Increment(ref _nextId);
         Comments[id] = new FakeComment(id, issue) { Bodies = { body } };
         return Task.FromResult(id);
     }
 
-    public Task<long?> FindCommentAsync(IssueKey issue, string marker, CancellationToken cancellationToken) =>
-        Task.FromResult(CommentsOn(issue).FirstOrDefault(c => c.Body.Contains(marker, StringComparison.Ordinal))?.Id);
+    public Task<long?> FindCommentAsync(IssueKey issue, string marker, CancellationToken cancellationToken)
+    {
+        Fail(issue.ToString(), GitHubCall.FindComment);
+        return Task.FromResult(CommentsOn(issue).FirstOrDefault(c => c.Body.Contains(marker, StringComparison.Ordinal))?.Id);
+    }
 
     public Task UpdateCommentAsync(IssueKey issue, long commentId, string body, CancellationToken cancellationToken)
     {
+        Fail(issue.ToString(), GitHubCall.UpdateComment);
         Comments[commentId].Bodies.Add(body);
         return Task.CompletedTask;
     }
@@ -41,7 +51,19 @@ public sealed partial class FakeGitHubIssues : IGitHubIssues
 
     public Task AcknowledgeAsync(IssueKey issue, long? commentId, CancellationToken cancellationToken)
     {
+        Fail(issue.ToString(), GitHubCall.React);
         Reactions.Enqueue((issue, commentId));
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Reactions other than the 👀 acknowledgement.</summary>
+    public ConcurrentQueue<(IssueKey Issue, long? CommentId, GitHubReaction Reaction)> OtherReactions { get; } = new();
+
+    public Task ReactAsync(IssueKey issue, long? commentId, GitHubReaction reaction, CancellationToken cancellationToken)
+    {
+        if (reaction == GitHubReaction.Eyes) return AcknowledgeAsync(issue, commentId, cancellationToken);
+        Fail(issue.ToString(), GitHubCall.React);
+        OtherReactions.Enqueue((issue, commentId, reaction));
         return Task.CompletedTask;
     }
 
@@ -53,6 +75,7 @@ public sealed partial class FakeGitHubIssues : IGitHubIssues
 
     public Task<PullRequestRef> CreatePullRequestAsync(IssueKey issue, NewPullRequestSpec spec, CancellationToken cancellationToken)
     {
+        Fail(issue.ToString(), GitHubCall.CreatePullRequest);
         var number = PullRequests.Count + 1;
         var created = new PullRequestRef(number, $"https://github.example/{issue.RepositoryFullName}/pull/{number}");
         PullRequests.Enqueue((issue, spec, created));

@@ -90,6 +90,7 @@ public sealed partial class FakeGitHubServer : IAsyncDisposable
                 return;
             }
 
+            if (await TryAnswerWithFaultAsync(context)) return;
             await next(context);
         });
         MapApp(app);

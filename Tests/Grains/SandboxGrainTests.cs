@@ -338,8 +338,9 @@ public sealed class SandboxGrainTests(GrainClusterFixture fixture)
         try
         {
             await Grain(issue).SubmitAsync(Command(CommandKind.Run, actor: $"someone-{issue.Number}"));
-            var snapshot = await WaitForAsync(issue, s => s.PendingCommands == 0, "command processed");
+            var snapshot = await PollUntilAsync(issue, s => s.PendingCommands == 0, "command denied after its retries");
             Assert.Empty(snapshot.History);
+            Assert.Contains(fixture.GitHub.OtherReactions, r => r.Issue == issue && r.Reaction == SandboxAgents.GitHub.GitHubReaction.Confused);
         }
         finally
         {

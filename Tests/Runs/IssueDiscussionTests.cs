@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using SandboxAgents.GitHub;
 using SandboxAgents.Runs;
@@ -13,7 +12,7 @@ public sealed class IssueDiscussionTests
 
     private IssueDiscussion Discussion() => new(
         _gitHub,
-        new PermissionChecker(_gitHub, Options.Create(new GitHubOptions()), TimeProvider.System, NullLogger<PermissionChecker>.Instance),
+        new PermissionChecker(_gitHub, Options.Create(new GitHubOptions()), TimeProvider.System),
         Options.Create(new GitHubAppOptions { AppSlug = "sandbox-agents" }));
 
     [Fact]

@@ -82,11 +82,15 @@ function matches(entry) {
   return (!state || entry.state === state) && (!repository || entry.repository.toLowerCase().includes(repository));
 }
 
+// GitHub refused the run's status comment for longer than the service retries it: the issue may not show the ending.
+const STALE_COMMENT = "The status comment on GitHub could not be updated: it may not show how this run ended.";
+const staleComment = () => el("span", { class: "stale-comment", title: STALE_COMMENT, "aria-label": STALE_COMMENT }, "⚠ comment");
+
 function row(entry) {
   const tr = el("tr", { "data-key": entry.key, "data-state": entry.state, tabindex: "0", "aria-selected": String(entry.key === openKey) },
     el("td", { class: "mono" }, el("span", { class: "repo" }, entry.repository), `#${entry.number}`),
     el("td", { class: "title" }, entry.title || "—"),
-    el("td", {}, badge(entry.state)),
+    el("td", {}, badge(entry.state), entry.commentStale ? staleComment() : ""),
     el("td", {}, entry.requestedBy),
     el("td", { title: entry.createdAt }, when(entry.createdAt)),
     el("td", { class: "num", "data-since": entry.createdAt, "data-until": entry.endedAt }, duration(entry.createdAt, entry.endedAt)),
@@ -233,6 +237,7 @@ function renderDetail(snapshot) {
   fact(facts, "Duration", duration(transitions[0]?.at, ended ? transitions.at(-1)?.at : null));
   if (snapshot.pendingCommands) fact(facts, "Pending", `${snapshot.pendingCommands} command(s)`);
   if (snapshot.error) fact(facts, "Error", snapshot.error, "error");
+  if (run?.commentStale) fact(facts, "Status comment", STALE_COMMENT, "error");
 
   $("detail-timeline").replaceChildren(...transitions.map(t =>
     el("li", {}, el("time", { datetime: t.at }, when(t.at)), badge(t.state), el("span", { class: "note" }, t.note ?? ""))));
