@@ -55,6 +55,6 @@ public sealed class IssueDiscussionTests
         _gitHub.AddComment(Issue, "writer", "It fails on Linux only.");
         _gitHub.FailPermissionLookups = true;
 
-        await Assert.ThrowsAsync<HttpRequestException>(() => Discussion().ReadAsync(Issue, CancellationToken.None));
+        await Assert.ThrowsAsync<GitHubUnavailableException>(() => Discussion().ReadAsync(Issue, CancellationToken.None));
     }
 }
