@@ -35,6 +35,8 @@ public sealed class ServiceProcess : IAsyncDisposable
         {
             ["DOTNET_ENVIRONMENT"] = "Production",
             ["GitHub__WebhookSecret"] = secret,
+            // Never used: no delivery gets past the signature. The service refuses to start without credentials.
+            ["GitHub__Token"] = "github_pat_bench_unused",
             ["Storage__Provider"] = "memory",
             ["Storage__Path"] = data.FullName,
             ["Orleans__SiloPort"] = FreePort().ToString(CultureInfo.InvariantCulture),
