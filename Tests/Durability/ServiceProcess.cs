@@ -36,9 +36,6 @@ public sealed class ServiceProcess : IAsyncDisposable
         foreach (var argument in new[] { silo, "--urls", Url.ToString().TrimEnd('/') }) start.ArgumentList.Add(argument);
         foreach (var (key, value) in _settings) start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
         start.Environment["DOTNET_ENVIRONMENT"] = "Production";
-        // Several of these run at once beside the rest of the suite on two cores: one GC heap each, not one per core.
-        start.Environment["DOTNET_gcServer"] = "0";
-        start.Environment["DOTNET_TieredPGO"] = "0";
         _process = Process.Start(start)!;
         _process.OutputDataReceived += (_, e) => _output.Enqueue(e.Data ?? "");
         _process.ErrorDataReceived += (_, e) => _output.Enqueue(e.Data ?? "");
