@@ -144,7 +144,7 @@ public abstract class ServiceFixture : IAsyncLifetime
     }
 
     public Task<JsonObject> WaitForStateAsync(int number, string state) =>
-        Eventually.MatchesAsync(async () => (await GetTaskAsync(number))!, t => t?["state"]?.GetValue<string>() == state, $"issue {number} {state}", TimeSpan.FromSeconds(30))!;
+        Eventually.MatchesAsync(async () => (await GetTaskAsync(number))!, t => t?["state"]?.GetValue<string>() == state, $"issue {number} {state}")!;
 
     public async Task DisposeAsync()
     {

@@ -6,9 +6,12 @@ namespace SandboxAgents.Tests.Fakes;
 /// </summary>
 public static class Eventually
 {
+    /// <summary>Generous: on two busy cores a whole run can take many times its unloaded duration.</summary>
+    public static readonly TimeSpan DefaultBound = TimeSpan.FromSeconds(90);
+
     public static async Task<T> MatchesAsync<T>(Func<Task<T>> read, Func<T, bool> condition, string what, TimeSpan? within = null)
     {
-        var deadline = DateTime.UtcNow + (within ?? TimeSpan.FromSeconds(30));
+        var deadline = DateTime.UtcNow + (within ?? DefaultBound);
         var value = await read();
         while (!condition(value))
         {
