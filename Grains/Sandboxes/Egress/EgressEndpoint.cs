@@ -29,5 +29,5 @@ public static class EgressEndpoint
     /// What the agent is given as <c>ANTHROPIC_API_KEY</c>: not a credential, only enough for the CLI to start. The
     /// proxy drops it and sends the service's key.
     /// </summary>
-    public const string PlaceholderApiKey = "sk-ant-placeholder-the-egress-proxy-sets-the-real-key";
+    public const string PlaceholderApiKey = "not-a-key.the-service-adds-the-real-one";
 }

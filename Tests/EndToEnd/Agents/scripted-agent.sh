@@ -14,7 +14,9 @@ case "$task" in
   *"[env]"*)
     echo "agent: my key is $ANTHROPIC_API_KEY"
     env | sort > environment.txt
-    result success false 0.01 1 "Wrote environment.txt; key $ANTHROPIC_API_KEY"
+    # A token-shaped string made up on the spot, as if the agent had found one: the service must redact it by shape.
+    found="ghp_$(head -c 64 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 36)"
+    result success false 0.01 1 "Wrote environment.txt; key $ANTHROPIC_API_KEY; found $found"
     ;;
   *"[slow-edit]"*)
     echo "agent: thinking for a while"
