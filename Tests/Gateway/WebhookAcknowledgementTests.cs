@@ -1,12 +1,5 @@
-using System.Collections.Concurrent;
 using System.Net;
-using System.Net.Http.Headers;
 using System.Text;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.TestHost;
-using Microsoft.Extensions.DependencyInjection;
-using Octokit.Webhooks;
 using SandboxAgents.Gateway.Webhooks;
 using SandboxAgents.Tests.Fakes;
 
@@ -19,30 +12,12 @@ namespace SandboxAgents.Tests.Gateway;
 public sealed class WebhookAcknowledgementTests : IAsyncLifetime
 {
     private const string Secret = "acknowledgement-secret";
-    private const string Path = "/api/github/webhooks";
 
-    private readonly RecordingProcessor _processor = new();
-    private WebApplication _app = null!;
-    private HttpClient _http = null!;
+    private WebhookIntakeHost _host = null!;
 
-    public async Task InitializeAsync()
-    {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseTestServer();
-        builder.Configuration["GitHub:WebhookSecret"] = Secret;
-        builder.Services.AddWebhookIntake();
-        builder.Services.AddSingleton<WebhookEventProcessor>(_processor);
-        _app = builder.Build();
-        _app.MapWebhookIntake(Path);
-        await _app.StartAsync();
-        _http = _app.GetTestClient();
-    }
+    public async Task InitializeAsync() => _host = await WebhookIntakeHost.StartAsync(Secret);
 
-    public async Task DisposeAsync()
-    {
-        _http.Dispose();
-        await _app.DisposeAsync();
-    }
+    public async Task DisposeAsync() => await _host.DisposeAsync();
 
     public static TheoryData<string, string> NotActedOn => new()
     {
@@ -66,10 +41,10 @@ public sealed class WebhookAcknowledgementTests : IAsyncLifetime
     {
         var body = Encoding.UTF8.GetBytes(Payloads.Load(file).ToJsonString());
 
-        var response = await _http.SendAsync(Delivery(eventName, body, WebhookSignature.Compute(Secret, body)));
+        var response = await _host.Http.SendAsync(WebhookIntakeHost.Delivery(eventName, body, WebhookSignature.Compute(Secret, body)));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Empty(_processor.Events);
+        Assert.Empty(_host.Processor.Events);
     }
 
     [Fact]
@@ -79,7 +54,7 @@ public sealed class WebhookAcknowledgementTests : IAsyncLifetime
         payload["action"] = "frobnicated";
         var body = Encoding.UTF8.GetBytes(payload.ToJsonString());
 
-        var response = await _http.SendAsync(Delivery("issues", body, WebhookSignature.Compute(Secret, body)));
+        var response = await _host.Http.SendAsync(WebhookIntakeHost.Delivery("issues", body, WebhookSignature.Compute(Secret, body)));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
@@ -91,7 +66,7 @@ public sealed class WebhookAcknowledgementTests : IAsyncLifetime
     {
         var body = Encoding.UTF8.GetBytes(Payloads.Load("check_run.completed").ToJsonString());
 
-        var response = await _http.SendAsync(Delivery(eventName, body, WebhookSignature.Compute("guessed", body)));
+        var response = await _host.Http.SendAsync(WebhookIntakeHost.Delivery(eventName, body, WebhookSignature.Compute("guessed", body)));
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
     }
@@ -105,10 +80,10 @@ public sealed class WebhookAcknowledgementTests : IAsyncLifetime
     {
         var body = Encoding.UTF8.GetBytes(json);
 
-        var response = await _http.SendAsync(Delivery(eventName, body, WebhookSignature.Compute(Secret, body)));
+        var response = await _host.Http.SendAsync(WebhookIntakeHost.Delivery(eventName, body, WebhookSignature.Compute(Secret, body)));
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Empty(_processor.Events);
+        Assert.Empty(_host.Processor.Events);
     }
 
     [Theory]
@@ -121,30 +96,9 @@ public sealed class WebhookAcknowledgementTests : IAsyncLifetime
     {
         var body = Encoding.UTF8.GetBytes(Payloads.Load(file).ToJsonString());
 
-        var response = await _http.SendAsync(Delivery(eventName, body, WebhookSignature.Compute(Secret, body)));
+        var response = await _host.Http.SendAsync(WebhookIntakeHost.Delivery(eventName, body, WebhookSignature.Compute(Secret, body)));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Single(_processor.Events);
-    }
-
-    private static HttpRequestMessage Delivery(string eventName, byte[] body, string signature)
-    {
-        var request = new HttpRequestMessage(HttpMethod.Post, Path) { Content = new ByteArrayContent(body) };
-        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        request.Headers.Add("X-GitHub-Event", eventName);
-        request.Headers.Add("X-GitHub-Delivery", Guid.NewGuid().ToString());
-        request.Headers.Add(WebhookGate.SignatureHeader, signature);
-        return request;
-    }
-
-    private sealed class RecordingProcessor : WebhookEventProcessor
-    {
-        public ConcurrentQueue<WebhookEvent> Events { get; } = new();
-
-        public override ValueTask ProcessWebhookAsync(WebhookHeaders headers, WebhookEvent webhookEvent, CancellationToken cancellationToken = default)
-        {
-            Events.Enqueue(webhookEvent);
-            return ValueTask.CompletedTask;
-        }
+        Assert.Single(_host.Processor.Events);
     }
 }

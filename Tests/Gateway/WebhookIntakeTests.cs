@@ -1,13 +1,9 @@
-using System.Collections.Concurrent;
 using System.Net;
-using System.Net.Http.Headers;
 using System.Text;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using Octokit.Webhooks;
 using SandboxAgents.Gateway.Webhooks;
 using SandboxAgents.Tests.Fakes;
 
@@ -17,42 +13,15 @@ namespace SandboxAgents.Tests.Gateway;
 public sealed class WebhookIntakeTests : IAsyncLifetime
 {
     private const string Secret = "intake-secret";
-    private const string Path = "/api/github/webhooks";
+    private const string Path = WebhookIntakeHost.Path;
     private const int Cap = 256 * 1024;
 
-    private readonly RecordingProcessor _processor = new();
-    private WebApplication _app = null!;
-    private HttpClient _http = null!;
+    private WebhookIntakeHost _host = null!;
 
-    public async Task InitializeAsync()
-    {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseTestServer();
-        builder.Configuration["GitHub:WebhookSecret"] = Secret;
-        builder.Configuration["GitHub:MaxPayloadBytes"] = Cap.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        builder.Services.AddWebhookIntake();
-        builder.Services.AddSingleton<WebhookEventProcessor>(_processor);
-        _app = builder.Build();
-        _app.MapWebhookIntake(Path);
-        await _app.StartAsync();
-        _http = _app.GetTestClient();
-    }
+    public async Task InitializeAsync() =>
+        _host = await WebhookIntakeHost.StartAsync(Secret, new Dictionary<string, string> { ["GitHub:MaxPayloadBytes"] = Cap.ToString(System.Globalization.CultureInfo.InvariantCulture) });
 
-    public async Task DisposeAsync()
-    {
-        _http.Dispose();
-        await _app.DisposeAsync();
-    }
-
-    private static HttpRequestMessage Delivery(string path, byte[] body, string? signature)
-    {
-        var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new ByteArrayContent(body) };
-        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        request.Headers.Add("X-GitHub-Event", "issues");
-        request.Headers.Add("X-GitHub-Delivery", Guid.NewGuid().ToString());
-        if (signature is not null) request.Headers.Add(WebhookGate.SignatureHeader, signature);
-        return request;
-    }
+    public async Task DisposeAsync() => await _host.DisposeAsync();
 
     private static byte[] Labeled(string title)
     {
@@ -66,10 +35,10 @@ public sealed class WebhookIntakeTests : IAsyncLifetime
     {
         var body = Labeled("Fix teh typo ✓");
 
-        var response = await _http.SendAsync(Delivery(Path, body, WebhookSignature.Compute(Secret, body)));
+        var response = await _host.Http.SendAsync(WebhookIntakeHost.Delivery("issues", body, WebhookSignature.Compute(Secret, body)));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var delivered = Assert.Single(_processor.Events);
+        var delivered = Assert.Single(_host.Processor.Events);
         Assert.Equal("Fix teh typo ✓", Assert.IsType<Octokit.Webhooks.Events.Issues.IssuesLabeledEvent>(delivered).Issue.Title);
     }
 
@@ -79,10 +48,10 @@ public sealed class WebhookIntakeTests : IAsyncLifetime
     [InlineData("/API/GitHub/Webhooks")]
     public async Task Post_UnsignedToAnyPathThatRoutesToTheEndpoint_401(string path)
     {
-        var response = await _http.SendAsync(Delivery(path, Labeled("Sneaky"), null));
+        var response = await _host.Http.SendAsync(WebhookIntakeHost.Delivery("issues", Labeled("Sneaky"), null, path));
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
-        Assert.Empty(_processor.Events);
+        Assert.Empty(_host.Processor.Events);
     }
 
     [Fact]
@@ -90,10 +59,10 @@ public sealed class WebhookIntakeTests : IAsyncLifetime
     {
         var body = Labeled("Sneaky");
 
-        var response = await _http.SendAsync(Delivery(Path, body, WebhookSignature.Compute("guessed", body)));
+        var response = await _host.Http.SendAsync(WebhookIntakeHost.Delivery("issues", body, WebhookSignature.Compute("guessed", body)));
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
-        Assert.Empty(_processor.Events);
+        Assert.Empty(_host.Processor.Events);
     }
 
     [Fact]
@@ -101,10 +70,10 @@ public sealed class WebhookIntakeTests : IAsyncLifetime
     {
         var body = new byte[Cap + 1];
 
-        var response = await _http.SendAsync(Delivery(Path, body, WebhookSignature.Compute(Secret, body)));
+        var response = await _host.Http.SendAsync(WebhookIntakeHost.Delivery("issues", body, WebhookSignature.Compute(Secret, body)));
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
-        Assert.Empty(_processor.Events);
+        Assert.Empty(_host.Processor.Events);
     }
 
     [Fact]
@@ -112,10 +81,10 @@ public sealed class WebhookIntakeTests : IAsyncLifetime
     {
         var body = Labeled("Check the budget");
 
-        await _http.SendAsync(Delivery(Path, body, WebhookSignature.Compute(Secret, body)));
-        await _http.SendAsync(Delivery(Path, body, WebhookSignature.Compute("guessed", body)));
+        await _host.Http.SendAsync(WebhookIntakeHost.Delivery("issues", body, WebhookSignature.Compute(Secret, body)));
+        await _host.Http.SendAsync(WebhookIntakeHost.Delivery("issues", body, WebhookSignature.Compute("guessed", body)));
 
-        var budget = _app.Services.GetRequiredService<WebhookBufferBudget>();
+        var budget = _host.Services.GetRequiredService<WebhookBufferBudget>();
         Assert.Equal(new WebhookOptions().WebhookBufferBudgetBytes, budget.Available);
     }
 
@@ -133,16 +102,5 @@ public sealed class WebhookIntakeTests : IAsyncLifetime
         await using var app = builder.Build();
 
         await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync());
-    }
-
-    private sealed class RecordingProcessor : WebhookEventProcessor
-    {
-        public ConcurrentQueue<WebhookEvent> Events { get; } = new();
-
-        public override ValueTask ProcessWebhookAsync(WebhookHeaders headers, WebhookEvent webhookEvent, CancellationToken cancellationToken = default)
-        {
-            Events.Enqueue(webhookEvent);
-            return ValueTask.CompletedTask;
-        }
     }
 }
