@@ -22,12 +22,15 @@ public sealed partial class SandboxGrain(
     IGitHubCredentials credentials,
     IOptions<RunOptions> options,
     [FromKeyedServices(RunClock.Key)] TimeProvider clock,
+    IEnumerable<IRunTickObserver> tickObservers,
     ILogger<SandboxGrain> logger) : Grain, ISandboxGrain, IRemindable
 {
     private readonly CommandInbox _inbox = new(inboxState);
     private IGrainTimer? _timer;
     private bool _watchdogRegistered;
     private CancellationTokenSource? _step;
+    private bool _ticking;
+    private bool _tickAgainAtOnce;
 
     private IssueKey Key => IssueKey.Parse(this.GetPrimaryKeyString());
 
@@ -52,7 +55,8 @@ public sealed partial class SandboxGrain(
         // A cancel must not wait behind a slow step (a sandbox still starting): abort it, the next tick cancels the run.
         if (command.Kind == CommandKind.Cancel && _step is { } step) await step.CancelAsync();
         await EnsureWatchdogAsync();
-        Watch(TimeSpan.Zero);
+        if (_ticking) _tickAgainAtOnce = true;
+        else Watch(TimeSpan.Zero);
         return SubmitOutcome.Accepted;
     }
 
@@ -80,23 +84,47 @@ public sealed partial class SandboxGrain(
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
         _watchdogRegistered = true;
-        if (HasWork) Watch(options.Value.PollInterval);
         await TickAsync(CancellationToken.None);
     }
 
+    /// <summary>
+    /// Arms the one next tick. Each tick arms its successor as it ends, so once a tick is over the next one is already
+    /// waiting on the clock.
+    /// </summary>
     private void Watch(TimeSpan dueTime)
     {
         _timer?.Dispose();
         _timer = this.RegisterGrainTimer(TickAsync, new GrainTimerCreationOptions
         {
             DueTime = dueTime,
-            Period = options.Value.PollInterval,
+            Period = Timeout.InfiniteTimeSpan,
             Interleave = false,
             KeepAlive = true,
         });
     }
 
     private async Task TickAsync(CancellationToken cancellationToken)
+    {
+        _ticking = true;
+        try
+        {
+            if (HasWork) await EnsureWatchdogAsync();
+            await StepRunsAsync(cancellationToken);
+            state.State.TrimHistory(options.Value.HistoryLength);
+        }
+        finally
+        {
+            _ticking = false;
+            if (HasWork) Watch(_tickAgainAtOnce ? TimeSpan.Zero : options.Value.PollInterval);
+            else StopTimer();
+            _tickAgainAtOnce = false;
+        }
+
+        if (!HasWork) await UnregisterWatchdogAsync();
+        foreach (var observer in tickObservers) observer.TickCompleted(Key);
+    }
+
+    private async Task StepRunsAsync(CancellationToken cancellationToken)
     {
         var context = new RunContext(Key, state, clock, logger);
         using var step = new CancellationTokenSource();
@@ -109,7 +137,7 @@ public sealed partial class SandboxGrain(
         catch (OperationCanceledException) when (step.IsCancellationRequested)
         {
             LogStepAborted(logger, Key);
-            Watch(TimeSpan.Zero);
+            _tickAgainAtOnce = true;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -120,9 +148,6 @@ public sealed partial class SandboxGrain(
         {
             _step = null;
         }
-
-        state.State.TrimHistory(options.Value.HistoryLength);
-        if (!HasWork) await StopWatchingAsync();
     }
 
     private async Task ProcessInboxAsync(RunContext context, CancellationToken cancellationToken)
@@ -224,12 +249,17 @@ public sealed partial class SandboxGrain(
         _watchdogRegistered = true;
     }
 
-    private async Task StopWatchingAsync()
+    private void StopTimer()
     {
         _timer?.Dispose();
         _timer = null;
+    }
+
+    private async Task UnregisterWatchdogAsync()
+    {
         var reminder = await this.GetReminder(StorageNames.WatchdogReminder);
         if (reminder is not null) await this.UnregisterReminder(reminder);
+        // A command that came in meanwhile may have raced this; the tick it armed registers the watchdog again.
         _watchdogRegistered = false;
     }
 

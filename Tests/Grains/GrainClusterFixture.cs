@@ -32,6 +32,7 @@ public class GrainClusterFixture : IAsyncLifetime
     public FakeGitHubIssues GitHub { get; } = new();
     public FakeGitHubUsers Users { get; } = new();
     public FakeRepositoryMirror Mirror { get; } = new();
+    public TickSignals Ticks { get; } = new();
     public InProcessTestCluster Cluster { get; private set; } = null!;
 
     public IGrainFactory Grains => Cluster.Client;
@@ -54,6 +55,7 @@ public class GrainClusterFixture : IAsyncLifetime
             silo.Services.AddSingleton<IGitHubUsers>(Users);
             silo.Services.AddSingleton<SandboxAgents.Git.IRepositoryMirror>(Mirror);
             silo.Services.AddSandboxRuns();
+            silo.Services.AddSingleton<IRunTickObserver>(Ticks);
             silo.Services.Configure<RunOptions>(o =>
             {
                 o.PollInterval = PollInterval;
@@ -70,6 +72,23 @@ public class GrainClusterFixture : IAsyncLifetime
         });
         Cluster = builder.Build();
         await Cluster.DeployAsync();
+    }
+
+    /// <summary>Moves the clock one poll interval and awaits the tick of the issue's grain that it caused.</summary>
+    public async Task PollAsync(IssueKey issue)
+    {
+        var tick = Ticks.NextAsync(issue);
+        Clock.Advance(PollInterval);
+        await tick;
+    }
+
+    /// <summary>Submits a command and awaits the tick that acts on it.</summary>
+    public async Task<SubmitOutcome> SubmitAndTickAsync(IssueKey issue, IssueCommand command)
+    {
+        var tick = Ticks.NextAsync(issue);
+        var outcome = await Grains.GetGrain<ISandboxGrain>(issue.ToString()).SubmitAsync(command);
+        if (outcome == SubmitOutcome.Accepted) await tick;
+        return outcome;
     }
 
     public async Task DisposeAsync() => await Cluster.DisposeAsync();

@@ -19,10 +19,11 @@ public sealed class SandboxGrainTests(GrainClusterFixture fixture)
 
     private async Task<(IssueSnapshot Snapshot, FakeSandbox Sandbox)> StartRunAsync(IssueKey issue)
     {
-        Assert.Equal(SubmitOutcome.Accepted, await Grain(issue).SubmitAsync(Command(CommandKind.Run)));
-        var running = await WaitForAsync(issue, s => s.State == RunState.Running, "Running");
-        // The status comment is written at the end of the same tick.
-        await Eventually.TrueAsync(() => fixture.GitHub.CommentsOn(issue).Any(c => c.Body.Contains("working on this issue", StringComparison.Ordinal)), "the status comment");
+        // One tick queues the run, provisions its sandbox, starts the runner and posts the status comment.
+        Assert.Equal(SubmitOutcome.Accepted, await fixture.SubmitAndTickAsync(issue, Command(CommandKind.Run)));
+        var running = await Grain(issue).GetSnapshotAsync();
+        Assert.Equal(RunState.Running, running.State);
+        Assert.Contains(fixture.GitHub.CommentsOn(issue), c => c.Body.Contains("working on this issue", StringComparison.Ordinal));
         return (running, fixture.Sandboxes.ForRun(running.RunId!)!);
     }
 
@@ -149,8 +150,13 @@ public sealed class SandboxGrainTests(GrainClusterFixture fixture)
         var (running, sandbox) = await StartRunAsync(issue);
 
         sandbox.FinishRunner(RunnerResults.Committed(running.Branch!));
-        var done = await PollUntilAsync(issue, s => s.State == RunState.Succeeded && s.History[^1].SandboxDeleted, "Succeeded and cleaned up");
+        await fixture.PollAsync(issue);
 
+        // One tick publishes, opens the pull request, ends the run, tells the issue and deletes the sandbox.
+        var done = await Grain(issue).GetSnapshotAsync();
+        Assert.Equal(RunState.Succeeded, done.State);
+        Assert.True(done.History[^1].SandboxDeleted);
+        Assert.Equal(fixture.Clock.GetUtcNow(), done.History[^1].Transitions[^1].At);
         var published = Assert.Single(fixture.Mirror.Published, p => p.Issue == issue);
         Assert.Equal((running.RunId, running.Branch, FakeRepositoryMirror.BaseCommit, $"bundle of {sandbox.Id}"),
             (published.Change.RunId, published.Change.Branch, published.Change.BaseCommit, published.Bundle));
@@ -168,7 +174,7 @@ public sealed class SandboxGrainTests(GrainClusterFixture fixture)
         Assert.Equal(0.1234m, done.History[^1].CostUsd);
         Assert.Equal(7, done.History[^1].Turns);
         var comment = Assert.Single(fixture.GitHub.CommentsOn(issue));
-        await Eventually.TrueAsync(() => comment.Body.Contains(pullRequest.Ref.Url, StringComparison.Ordinal), "final comment");
+        Assert.Contains(pullRequest.Ref.Url, comment.Body);
         Assert.Contains("Done", comment.Body);
     }
 
