@@ -7,12 +7,12 @@ namespace SandboxAgents;
 public interface ISandboxGrain : IGrainWithStringKey
 {
     /// <summary>
-    /// Records a command and returns at once, even while the grain is in the middle of a slow step; the grain acts on
-    /// it in its own turn (a cancel also aborts that step). Idempotent per delivery id: a delivery seen before is
-    /// acknowledged and dropped.
+    /// Judges a command against the issue's runs (and the commands already waiting) and, when it is accepted, records
+    /// it and returns at once, even while the grain is in the middle of a slow step; the grain acts on it in its own
+    /// turn (a cancel also aborts that step). Idempotent per delivery id: a delivery seen before changes nothing.
     /// </summary>
     [Alias("Submit"), AlwaysInterleave]
-    Task<SubmitOutcome> SubmitAsync(IssueCommand command);
+    Task<CommandAnswer> SubmitAsync(IssueCommand command);
 
     /// <summary>
     /// Whether a run of this issue that has not ended owns the sandbox (by its id, or by the run id in its labels while

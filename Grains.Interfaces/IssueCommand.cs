@@ -91,10 +91,26 @@ public sealed record IssueText([property: Id(0)] string Title, [property: Id(1)]
     }
 }
 
-/// <summary>How the grain took a command.</summary>
+/// <summary>How the grain took a command: only <see cref="Accepted"/> commands are acted on.</summary>
 [GenerateSerializer, Alias("SandboxAgents.SubmitOutcome")]
 public enum SubmitOutcome
 {
+    /// <summary>Recorded; the grain acts on it in its next tick (where a command that needs it is checked for permission).</summary>
     Accepted = 0,
+
+    /// <summary>The delivery was seen before: nothing changes.</summary>
     DuplicateDelivery = 1,
+
+    /// <summary>A cancel, but no run is active or about to start.</summary>
+    NoActiveRun = 2,
+
+    /// <summary>A run or retry, but a run is already active or about to start.</summary>
+    RunAlreadyActive = 3,
+
+    /// <summary>A retry of an issue that never had a run.</summary>
+    NothingToRetry = 4,
 }
+
+/// <summary>The grain's answer to a command: its decision, and the issue as it stands once the command is recorded.</summary>
+[GenerateSerializer, Immutable, Alias("SandboxAgents.CommandAnswer")]
+public sealed record CommandAnswer([property: Id(0)] SubmitOutcome Outcome, [property: Id(1)] IssueSnapshot Issue);

@@ -52,45 +52,35 @@ public static class TasksApi
             : TypedResults.Ok(snapshot);
     }
 
-    public static async Task<Results<Accepted<IssueSnapshot>, ProblemHttpResult>> CancelAsync(string owner, string repo, string number, IGrainFactory grains, HttpRequest http)
-    {
-        if (Parse(owner, repo, number) is not { } key) return NotAnIssue(owner, repo, number);
-        var grain = Issue(grains, key);
-        var snapshot = await grain.GetSnapshotAsync();
-        if (!snapshot.State.IsActive())
-            return TypedResults.Problem($"{key} has no active run to cancel (its state is {snapshot.State}).", statusCode: StatusCodes.Status409Conflict);
+    public static Task<Results<Accepted<IssueSnapshot>, ProblemHttpResult>> CancelAsync(string owner, string repo, string number, IGrainFactory grains, HttpRequest http) =>
+        SubmitAsync(grains, Parse(owner, repo, number), CommandKind.Cancel, SourceOf(http), instructions: null, () => NotAnIssue(owner, repo, number));
 
-        await grain.SubmitAsync(new IssueCommand(CommandKind.Cancel, SourceOf(http), Operator, DeliveryId: null, Issue: null));
-        return TypedResults.Accepted(Location(key), await grain.GetSnapshotAsync());
+    public static Task<Results<Accepted<IssueSnapshot>, ProblemHttpResult>> RetryAsync(string owner, string repo, string number, IGrainFactory grains, HttpRequest http) =>
+        SubmitAsync(grains, Parse(owner, repo, number), CommandKind.Retry, SourceOf(http), instructions: null, () => NotAnIssue(owner, repo, number));
+
+    public static Task<Results<Accepted<IssueSnapshot>, ProblemHttpResult>> StartAsync(StartRunRequest request, IGrainFactory grains) =>
+        SubmitAsync(grains, request.Repository?.Split('/') is [var owner, var repo] ? Parse(owner, repo, request.Issue.ToString(System.Globalization.CultureInfo.InvariantCulture)) : null,
+            CommandKind.Run, CommandSource.Api, request.Instructions,
+            () => TypedResults.Problem("Give 'repository' as owner/repo and 'issue' as a positive issue number.", statusCode: StatusCodes.Status400BadRequest));
+
+    /// <summary>One grain call: the grain judges the command, and its answer is the response.</summary>
+    private static async Task<Results<Accepted<IssueSnapshot>, ProblemHttpResult>> SubmitAsync(
+        IGrainFactory grains, IssueKey? issue, CommandKind kind, CommandSource source, string? instructions, Func<ProblemHttpResult> badRequest)
+    {
+        if (issue is not { } key) return badRequest();
+        var answer = await Issue(grains, key).SubmitAsync(new IssueCommand(kind, source, Operator, DeliveryId: null, Issue: null, instructions));
+        var snapshot = answer.Issue;
+        return answer.Outcome switch
+        {
+            SubmitOutcome.Accepted => TypedResults.Accepted(Location(key), snapshot),
+            SubmitOutcome.NoActiveRun => Problem(StatusCodes.Status409Conflict, $"{key} has no active run to cancel (its state is {snapshot.State})."),
+            SubmitOutcome.RunAlreadyActive => Problem(StatusCodes.Status409Conflict, $"{key} already has an active run ({snapshot.RunId}, {snapshot.State})."),
+            SubmitOutcome.NothingToRetry => Problem(StatusCodes.Status404NotFound, $"{key} never had a run to retry; start one with POST /api/tasks."),
+            var other => Problem(StatusCodes.Status409Conflict, $"{key}: the command was not taken ({other})."),
+        };
     }
 
-    public static async Task<Results<Accepted<IssueSnapshot>, ProblemHttpResult>> RetryAsync(string owner, string repo, string number, IGrainFactory grains, HttpRequest http)
-    {
-        if (Parse(owner, repo, number) is not { } key) return NotAnIssue(owner, repo, number);
-        var grain = Issue(grains, key);
-        var snapshot = await grain.GetSnapshotAsync();
-        if (snapshot.State.IsActive())
-            return TypedResults.Problem($"{key} already has an active run ({snapshot.RunId}, {snapshot.State}).", statusCode: StatusCodes.Status409Conflict);
-        if (snapshot.History.Count == 0)
-            return TypedResults.Problem($"{key} never had a run to retry; start one with POST /api/tasks.", statusCode: StatusCodes.Status404NotFound);
-
-        await grain.SubmitAsync(new IssueCommand(CommandKind.Retry, SourceOf(http), Operator, DeliveryId: null, Issue: null));
-        return TypedResults.Accepted(Location(key), await grain.GetSnapshotAsync());
-    }
-
-    public static async Task<Results<Accepted<IssueSnapshot>, ProblemHttpResult>> StartAsync(StartRunRequest request, IGrainFactory grains)
-    {
-        if (request.Repository?.Split('/') is not [var owner, var repo] || Parse(owner, repo, request.Issue.ToString(System.Globalization.CultureInfo.InvariantCulture)) is not { } key)
-            return TypedResults.Problem("Give 'repository' as owner/repo and 'issue' as a positive issue number.", statusCode: StatusCodes.Status400BadRequest);
-
-        var grain = Issue(grains, key);
-        var snapshot = await grain.GetSnapshotAsync();
-        if (snapshot.State.IsActive())
-            return TypedResults.Problem($"{key} already has an active run ({snapshot.RunId}, {snapshot.State}).", statusCode: StatusCodes.Status409Conflict);
-
-        await grain.SubmitAsync(new IssueCommand(CommandKind.Run, CommandSource.Api, Operator, DeliveryId: null, Issue: null, request.Instructions));
-        return TypedResults.Accepted(Location(key), await grain.GetSnapshotAsync());
-    }
+    private static ProblemHttpResult Problem(int status, string detail) => TypedResults.Problem(detail, statusCode: status);
 
     /// <summary>The dashboard says so when it is the one asking, so that the issue can tell people where a cancel came from.</summary>
     private static CommandSource SourceOf(HttpRequest request) => OperatorRules.IsFromDashboard(request) ? CommandSource.Dashboard : CommandSource.Api;

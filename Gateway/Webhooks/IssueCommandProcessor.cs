@@ -38,8 +38,8 @@ public sealed partial class IssueCommandProcessor(
             return;
         }
 
-        var outcome = await grains.GetGrain<ISandboxGrain>(issue.ToString()).SubmitAsync(command);
-        LogRouted(logger, headers.Delivery, issue, command.Kind, command.Source, outcome);
+        var answer = await grains.GetGrain<ISandboxGrain>(issue.ToString()).SubmitAsync(command);
+        LogRouted(logger, headers.Delivery, issue, command.Kind, command.Source, answer.Outcome);
     }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Delivery {DeliveryId} ({Event}.{Action}) ignored: {Reason}")]

@@ -52,8 +52,8 @@ public static class RunServicesExtensions
         services.AddSingleton<IssueDiscussion>();
         services.AddSingleton<RunnerLauncher>();
         services.AddSingleton<CommitAttributor>();
-        services.AddSingleton<StatusCommentPublisher>();
-        services.AddSingleton<RegistryPublisher>();
+        services.AddSingleton<RunSettingsResolver>();
+        services.AddRunEffects();
         services.AddSingleton<RunDriver>();
 
         services.AddHostedService<SandboxProviderCheck>();
@@ -74,5 +74,16 @@ public static class RunServicesExtensions
         services.TryAddSingleton<GitRemotes>();
         services.TryAddSingleton<IRepositoryMirror, RepositoryMirror>();
         return services;
+    }
+
+    /// <summary>A run's follow-up work, in the order it is applied: the registry, the comment, the sandbox, the queue slot.</summary>
+    private static void AddRunEffects(this IServiceCollection services)
+    {
+        services.AddSingleton<QueueSlotEffect>();
+        services.AddSingleton<IRunEffect, RegistryEffect>();
+        services.AddSingleton<IRunEffect, StatusCommentEffect>();
+        services.AddSingleton<IRunEffect, SandboxCleanupEffect>();
+        services.AddSingleton<IRunEffect>(provider => provider.GetRequiredService<QueueSlotEffect>());
+        services.AddSingleton<RunEffects>();
     }
 }

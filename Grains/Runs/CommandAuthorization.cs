@@ -53,8 +53,8 @@ public sealed partial class CommandAuthorization(PermissionChecker permissions, 
             state.PermissionAttempts++;
             state.PermissionRetryAt = context.Now + GitHubBackoff.Jittered(FirstRetryDelay, state.PermissionAttempts, MaxRetryDelay);
             LogLookupFailed(context.Logger, ex, context.Issue, command.Actor, state.PermissionAttempts, MaxLookups);
-            if (ex is GitHubRateLimitedException limit) await context.PauseGitHubAsync(limit);
-            else await context.SaveAsync();
+            if (ex is GitHubRateLimitedException limit) context.PauseGitHub(limit);
+            context.Changed();
             return Authorization.Pending;
         }
         catch (GitHubRequestException ex)
@@ -76,7 +76,7 @@ public sealed partial class CommandAuthorization(PermissionChecker permissions, 
         }
         catch (GitHubRateLimitedException limit)
         {
-            await context.PauseGitHubAsync(limit);
+            context.PauseGitHub(limit);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

@@ -30,6 +30,10 @@ public sealed class CommandInbox(IPersistentState<InboxState> inbox)
         return true;
     }
 
+    /// <summary>The command's delivery was taken before.</summary>
+    public bool HasSeen(IssueCommand command) =>
+        command.DeliveryId is { } delivery && inbox.State.Deliveries.Contains(delivery, StringComparer.Ordinal);
+
     /// <summary>Commands not yet handled, oldest first.</summary>
     public IReadOnlyList<NumberedCommand> After(long handledUpTo) => [.. inbox.State.Commands.Where(c => c.Number > handledUpTo)];
 

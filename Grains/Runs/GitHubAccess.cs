@@ -4,11 +4,11 @@ namespace SandboxAgents.Runs;
 public static class GitHubAccess
 {
     /// <summary>
-    /// Marks every run not yet settled: its comment can never be written again, so the comment sync skips it and it
-    /// settles once it has ended and its sandbox is gone.
+    /// Marks every run: no comment can be written again, so the comment effect settles at once and a run settles once
+    /// it has ended and its sandbox is gone.
     /// </summary>
     public static void Withdraw(IssueState state)
     {
-        foreach (var run in state.Runs.Where(r => !r.IsSettled)) run.GitHubAccessWithdrawn = true;
+        foreach (var run in state.Runs) run.GitHubAccessWithdrawn = true;
     }
 }

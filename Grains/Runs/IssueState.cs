@@ -10,7 +10,7 @@ public sealed class IssueState
     /// <summary>Number of the last inbox command acted on (see <see cref="CommandInbox"/>).</summary>
     [Id(1)] public long LastCommand { get; set; }
 
-    /// <summary>No GitHub request before this time: a rate limit said so (see <see cref="RunContext.PauseGitHubAsync"/>).</summary>
+    /// <summary>No GitHub request before this time: a rate limit said so (see <see cref="RunContext.PauseGitHub"/>).</summary>
     [Id(2)] public DateTimeOffset? GitHubPausedUntil { get; set; }
 
     /// <summary>Rate limits met in a row, for the backoff when GitHub does not say how long to wait.</summary>
@@ -22,12 +22,9 @@ public sealed class IssueState
 
     public RunRecord? Current => Runs.Count == 0 ? null : Runs[^1];
 
-    /// <summary>A run still has something to do, or the registry has not yet heard the current run's latest state.</summary>
-    public bool NeedsAttention => Runs.Any(r => !r.IsSettled) || (Current is { } current && current.RegistryVersion != current.Version);
-
     /// <summary>Drops the oldest settled runs beyond the history length; unsettled runs are always kept.</summary>
-    public void TrimHistory(int keep)
+    public void TrimHistory(int keep, Func<RunRecord, bool> isSettled)
     {
-        while (Runs.Count > keep && Runs[0].IsSettled) Runs.RemoveAt(0);
+        while (Runs.Count > keep && isSettled(Runs[0])) Runs.RemoveAt(0);
     }
 }

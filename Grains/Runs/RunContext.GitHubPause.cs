@@ -14,12 +14,12 @@ public sealed partial class RunContext
     public bool GitHubPaused => State.GitHubPausedUntil is { } until && Now < until;
 
     /// <summary>Records the limit and the time before which GitHub is not asked again; never shortens a wait already set.</summary>
-    public async Task PauseGitHubAsync(GitHubRateLimitedException limit)
+    public void PauseGitHub(GitHubRateLimitedException limit)
     {
         State.GitHubLimitsInARow++;
         var until = GitHubBackoff.NextAttempt(limit, State.GitHubLimitsInARow, Now);
         if (State.GitHubPausedUntil is not { } already || until > already) State.GitHubPausedUntil = until;
-        await SaveAsync();
+        Changed();
         LogGitHubPaused(Logger, Issue, State.GitHubPausedUntil.Value, State.GitHubLimitsInARow, limit.Message);
     }
 

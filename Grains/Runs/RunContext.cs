@@ -3,11 +3,14 @@ using Microsoft.Extensions.Logging;
 namespace SandboxAgents.Runs;
 
 /// <summary>
-/// What a grain turn lends to the code that drives its runs: the issue, its persisted state, the clock, and the one
-/// transition method that checks the edge, stamps the time, writes state once and logs once.
+/// What a grain tick lends to the code that drives its runs: the issue, its persisted state, the clock, the one
+/// transition method (checks the edge, stamps the time, writes state once, logs once), and the tick's one write of
+/// whatever else changed (<see cref="SaveIfChangedAsync"/>).
 /// </summary>
-public sealed partial class RunContext(IssueKey issue, IPersistentState<IssueState> state, TimeProvider clock, ILogger logger)
+public sealed partial class RunContext(IssueKey issue, IPersistentState<IssueState> state, RunEffects effects, TimeProvider clock, ILogger logger)
 {
+    private bool _changed;
+
     public IssueKey Issue => issue;
 
     public IssueState State => state.State;
@@ -16,7 +19,22 @@ public sealed partial class RunContext(IssueKey issue, IPersistentState<IssueSta
 
     public ILogger Logger => logger;
 
-    public Task SaveAsync() => state.WriteStateAsync();
+    /// <summary>Notes that the state changed; it is written with the next save, at the latest at the end of the tick.</summary>
+    public void Changed() => _changed = true;
+
+    /// <summary>
+    /// Writes the state now: for what must survive a crash before the next step relies on it (a transition, the id of
+    /// a sandbox just created). The registry hears of the change first.
+    /// </summary>
+    public async Task SaveAsync()
+    {
+        await effects.ApplyBeforeSaveAsync(this);
+        await state.WriteStateAsync();
+        _changed = false;
+    }
+
+    /// <summary>The tick's closing write, skipped when nothing changed.</summary>
+    public Task SaveIfChangedAsync() => _changed ? SaveAsync() : Task.CompletedTask;
 
     public async Task TransitionAsync(RunRecord run, RunState to, string? note)
     {
@@ -26,15 +44,15 @@ public sealed partial class RunContext(IssueKey issue, IPersistentState<IssueSta
         var from = run.State;
         run.State = to;
         run.Transitions.Add(new StateChange(to, Now, note));
-        run.Version++;
+        run.Changed();
         run.FailedAttempts = 0;
         await SaveAsync();
         LogTransition(logger, issue, run.RunId, from, to, note);
     }
 
     /// <summary>
-    /// Ends an active run; its sandbox is deleted by <see cref="RunDriver.AdvanceAsync"/>, which follows in the same
-    /// turn. No-op for a run that already ended.
+    /// Ends an active run; its follow-up work (the comment, the sandbox's deletion, the queue slot) is applied by
+    /// <see cref="RunDriver.AdvanceAsync"/>, which follows in the same tick. No-op for a run that already ended.
     /// </summary>
     public async Task FinishAsync(RunRecord run, RunState ending, string? reason)
     {

@@ -2,15 +2,15 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SandboxAgents.Git;
 using SandboxAgents.GitHub;
-using SandboxAgents.Registry;
 using SandboxAgents.Runner;
 using SandboxAgents.Sandboxes;
 
 namespace SandboxAgents.Runs;
 
 /// <summary>
-/// Moves an issue's runs forward one tick at a time: provision, start the runner, watch it, publish, and clean up.
-/// Every step is safe to repeat after a crash, because what it did is stored before the next step relies on it.
+/// Moves an issue's runs forward one tick at a time: provision, start the runner, watch it, publish; after each step
+/// the run's due follow-up work (<see cref="RunEffects"/>) is applied, and the tick ends with one write. Every step is
+/// safe to repeat after a crash, because what it did is stored before the next step relies on it.
 /// </summary>
 public sealed partial class RunDriver(
     ISandboxProvider sandboxes,
@@ -19,11 +19,9 @@ public sealed partial class RunDriver(
     IGitHubIssues gitHub,
     IGitHubCredentials credentials,
     CommitAttributor attributor,
-    StatusCommentPublisher comments,
-    RegistryPublisher registry,
-    IGrainFactory grains,
+    RunEffects effects,
+    QueueSlotEffect queue,
     SecretRedactor redactor,
-    IOptions<AgentOptions> agent,
     IOptions<GitOptions> git,
     IOptions<RunOptions> options)
 {
@@ -32,21 +30,16 @@ public sealed partial class RunDriver(
 
     public async Task AdvanceAsync(RunContext context, CancellationToken cancellationToken)
     {
-        foreach (var run in context.State.Runs.Where(r => !r.IsSettled).ToList())
+        foreach (var run in context.State.Runs.Where(r => !effects.IsSettled(context.State, r)).ToList())
         {
             using (GitHubRunScope.Enter(run.RunId))
             {
                 if (run.State.IsActive()) await StepAsync(context, run, cancellationToken);
-                // The comment first: an ending is told on the issue before the sandbox's deletion can hold it up.
-                await comments.SyncAsync(context, run, cancellationToken);
-                if (run.State.IsTerminal()) await CleanUpAsync(context, run, cancellationToken);
-                if (run.State.IsTerminal() && !run.NeedsSandboxCleanup) await ReleaseSlotAsync(context, run);
+                await effects.ApplyDueAsync(context, run, cancellationToken);
             }
 
-            if (run.IsSettled) await credentials.ReleaseRunAsync(GitHubTokenScope.ForRun(context.Issue, run.RunId), cancellationToken);
+            if (effects.IsSettled(context.State, run)) await credentials.ReleaseRunAsync(GitHubTokenScope.ForRun(context.Issue, run.RunId), cancellationToken);
         }
-
-        if (context.State.Current is { } current) await registry.SyncAsync(context, current);
     }
 
     private async Task StepAsync(RunContext context, RunRecord run, CancellationToken cancellationToken)
@@ -54,7 +47,7 @@ public sealed partial class RunDriver(
         // Once the runner has exited the agent's time is over; publishing may wait for GitHub's rate limits.
         if (run.Deadline is { } deadline && context.Now >= deadline && run.State != RunState.Publishing)
         {
-            await context.FinishAsync(run, RunState.TimedOut, $"Stopped at the time limit of {agent.Value.Timeout}.");
+            await context.FinishAsync(run, RunState.TimedOut, $"Stopped at the time limit of {run.Settings.Timeout}.");
             return;
         }
 
@@ -63,9 +56,9 @@ public sealed partial class RunDriver(
             if (run.State == RunState.Queued)
             {
                 if (run.RetryAt > context.Now) return;
-                if (!await AcquireSlotAsync(context, run)) return;
+                if (!await queue.AcquireAsync(context, run)) return;
                 run.RetryAt = null;
-                run.Deadline = context.Now + agent.Value.Timeout;
+                run.Deadline = context.Now + run.Settings.Timeout;
                 await context.TransitionAsync(run, RunState.Provisioning, $"sandbox {run.SandboxName}");
             }
 
@@ -76,7 +69,7 @@ public sealed partial class RunDriver(
         catch (GitHubRateLimitedException limit)
         {
             // Not the step's fault: the run stays where it is and goes on once GitHub allows.
-            await context.PauseGitHubAsync(limit);
+            context.PauseGitHub(limit);
         }
         catch (SandboxCapacityException ex) when (run is { State: RunState.Provisioning, SandboxId: null })
         {
@@ -96,41 +89,11 @@ public sealed partial class RunDriver(
         {
             run.FailedAttempts++;
             LogStepFailed(context.Logger, ex, context.Issue, run.RunId, run.State, run.FailedAttempts);
-            if (run.FailedAttempts >= options.Value.MaxStepFailures)
+            if (run.FailedAttempts >= run.Settings.MaxStepFailures)
                 await context.FinishAsync(run, RunState.Failed, $"{run.State} failed: {redactor.Redact(ex.Message)}");
             else
-                await context.SaveAsync();
+                context.Changed();
         }
-    }
-
-    /// <summary>Waits its turn when <see cref="RunOptions.MaxConcurrent"/> bounds live sandboxes; the comment shows the place in line.</summary>
-    private async Task<bool> AcquireSlotAsync(RunContext context, RunRecord run)
-    {
-        if (options.Value.MaxConcurrent <= 0 || run.HoldsSlot) return true;
-        var ticket = await grains.GetGrain<IRunQueueGrain>(0).AcquireAsync(context.Issue.ToString(), run.RunId);
-        if (ticket.Granted)
-        {
-            run.HoldsSlot = true;
-            run.QueuePosition = null;
-        }
-        else if (run.QueuePosition != ticket.Position)
-        {
-            run.QueuePosition = ticket.Position;
-            run.Version++;
-        }
-
-        await context.SaveAsync();
-        return ticket.Granted;
-    }
-
-    /// <summary>Gives the slot (or the place in line) back once the run has ended and its sandbox is gone.</summary>
-    private async Task ReleaseSlotAsync(RunContext context, RunRecord run)
-    {
-        if (!run.HoldsSlot && run.QueuePosition is null) return;
-        await grains.GetGrain<IRunQueueGrain>(0).ReleaseAsync(context.Issue.ToString(), run.RunId);
-        run.HoldsSlot = false;
-        run.QueuePosition = null;
-        await context.SaveAsync();
     }
 
     private async Task ProvisionAsync(RunContext context, RunRecord run, CancellationToken cancellationToken)
@@ -139,7 +102,7 @@ public sealed partial class RunDriver(
         {
             var start = await mirror.PrepareAsync(context.Issue, run.RunId, cancellationToken);
             (run.BaseBranch, run.BaseCommit) = (start.Branch, start.Commit);
-            await context.SaveAsync();
+            context.Changed(); // a replay after a crash prepares it again: nothing outside depends on it yet
         }
 
         if (run.SandboxId is null)
@@ -155,7 +118,7 @@ public sealed partial class RunDriver(
 
     private async Task WatchAsync(RunContext context, RunRecord run, CancellationToken cancellationToken)
     {
-        var status = await sandboxes.GetCommandAsync(run.SandboxId!, run.CommandId!, options.Value.LogTailLines, cancellationToken);
+        var status = await sandboxes.GetCommandAsync(run.SandboxId!, run.CommandId!, run.Settings.LogTailLines, cancellationToken);
         var tail = status.LogTail.Select(redactor.Redact).ToList();
         var changed = !tail.SequenceEqual(run.LogTail, StringComparer.Ordinal);
         if (changed) run.LogTail = tail;
@@ -163,11 +126,11 @@ public sealed partial class RunDriver(
         if (blocked.Count > 0)
         {
             run.BlockedHosts.AddRange(blocked.Take(Math.Max(0, MaxBlockedHosts - run.BlockedHosts.Count)));
-            run.Version++;
+            run.Changed();
             changed = true;
         }
 
-        if (changed) await context.SaveAsync();
+        if (changed) context.Changed();
         if (status.LimitExceeded is { } limit)
         {
             await context.FinishAsync(run, RunState.Failed, limit);
@@ -208,7 +171,7 @@ public sealed partial class RunDriver(
             if (published.HasChanges)
             {
                 run.CommitSha = published.Commit;
-                await context.SaveAsync();
+                context.Changed(); // a replay pushes the same commit: its date is the start of publishing
             }
             else
             {
@@ -222,7 +185,7 @@ public sealed partial class RunDriver(
             var pullRequest = await gitHub.FindOpenPullRequestAsync(context.Issue, run.Branch, cancellationToken)
                 ?? await gitHub.CreatePullRequestAsync(context.Issue, new NewPullRequestSpec(
                     PullRequestText.Title(context.Issue, run), run.Branch, run.BaseBranch ?? "main",
-                    PullRequestText.Body(context.Issue, run, context.Now), options.Value.DraftPullRequests), cancellationToken);
+                    PullRequestText.Body(context.Issue, run, context.Now), run.Settings.DraftPullRequest), cancellationToken);
             run.PullRequestUrl = pullRequest.Url;
             run.PullRequestNumber = pullRequest.Number;
             context.GitHubAnswered();
@@ -256,7 +219,7 @@ public sealed partial class RunDriver(
         if (run.Attribution is null)
         {
             run.Attribution = await attributor.DecideAsync(context.Issue, run.RequestedBy, cancellationToken);
-            await context.SaveAsync();
+            await context.SaveAsync(); // decided once: a replay must name the same people
         }
 
         var message = $"Agent changes for issue #{context.Issue.Number.ToString(System.Globalization.CultureInfo.InvariantCulture)}\n\nRun {run.RunId}.\n\n{run.Attribution.Trailer}";
@@ -264,46 +227,6 @@ public sealed partial class RunDriver(
         return await mirror.PublishAsync(context.Issue, new ChangeRequest(run.RunId, run.Branch, run.BaseCommit!, message, publishing, author), bundle, cancellationToken);
     }
 
-    private async Task CleanUpAsync(RunContext context, RunRecord run, CancellationToken cancellationToken)
-    {
-        if (!run.NeedsSandboxCleanup) return;
-        try
-        {
-            var gone = run.SandboxId is { } id
-                ? await sandboxes.DeleteAsync(id, cancellationToken)
-                : await DeleteByLabelsAsync(context, run, cancellationToken);
-            if (!gone) return;
-            run.SandboxDeleted = true;
-            await context.SaveAsync();
-            LogSandboxDeleted(context.Logger, context.Issue, run.RunId, run.SandboxId ?? run.SandboxName);
-            await mirror.ForgetRunAsync(context.Issue, run.RunId, cancellationToken);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            LogCleanupFailed(context.Logger, ex, context.Issue, run.RunId);
-        }
-    }
-
-    /// <summary>The create may have happened without its answer being stored: find the run's sandboxes by label.</summary>
-    private async Task<bool> DeleteByLabelsAsync(RunContext context, RunRecord run, CancellationToken cancellationToken)
-    {
-        var labels = new Dictionary<string, string>
-        {
-            [SandboxLabels.Instance] = options.Value.InstanceId,
-            [SandboxLabels.Run] = run.RunId,
-        };
-        var gone = true;
-        foreach (var sandbox in await sandboxes.ListAsync(labels, cancellationToken))
-            gone &= await sandboxes.DeleteAsync(sandbox.Id, cancellationToken);
-        return gone;
-    }
-
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Issue}: run {RunId} step {State} failed (attempt {Attempt})")]
     private static partial void LogStepFailed(ILogger logger, Exception exception, IssueKey issue, string runId, RunState state, int attempt);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "{Issue}: run {RunId} sandbox {SandboxId} deleted")]
-    private static partial void LogSandboxDeleted(ILogger logger, IssueKey issue, string runId, string sandboxId);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{Issue}: run {RunId} sandbox deletion failed; the watchdog retries")]
-    private static partial void LogCleanupFailed(ILogger logger, Exception exception, IssueKey issue, string runId);
 }

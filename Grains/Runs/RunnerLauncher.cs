@@ -27,7 +27,7 @@ public sealed class RunnerLauncher(
             [RunnerEnvironment.BaseBranch] = run.BaseBranch ?? throw new InvalidOperationException($"Run {run.RunId} has no base yet."),
             [RunnerEnvironment.BaseCommit] = run.BaseCommit ?? throw new InvalidOperationException($"Run {run.RunId} has no base yet."),
             [RunnerEnvironment.IssueNumber] = issue.Number.ToString(CultureInfo.InvariantCulture),
-            [RunnerEnvironment.AgentCommand] = agent.Value.Command,
+            [RunnerEnvironment.AgentCommand] = run.Settings.AgentCommand,
         };
         foreach (var (name, value) in model.Environment(issue, run, now)) environment[name] = value;
         return new SandboxSpec(run.SandboxName, SandboxLabels.For(runs.Value.InstanceId, issue, run.RunId), environment);

@@ -2,7 +2,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SandboxAgents.GitHub;
-using SandboxAgents.Registry;
 
 namespace SandboxAgents.Runs;
 
@@ -16,7 +15,8 @@ public sealed partial class SandboxGrain(
     [PersistentState(StorageNames.IssueState, StorageNames.Runs)] IPersistentState<IssueState> state,
     [PersistentState(StorageNames.InboxState, StorageNames.Runs)] IPersistentState<InboxState> inboxState,
     RunDriver driver,
-    RegistryPublisher registry,
+    RunEffects effects,
+    RunSettingsResolver settings,
     CommandAuthorization authorization,
     IGitHubIssues gitHub,
     IGitHubCredentials credentials,
@@ -34,22 +34,29 @@ public sealed partial class SandboxGrain(
 
     private IssueKey Key => IssueKey.Parse(this.GetPrimaryKeyString());
 
-    private bool HasWork => state.State.NeedsAttention || _inbox.After(state.State.LastCommand).Count > 0;
+    private bool HasWork => effects.NeedAttention(state.State) || _inbox.After(state.State.LastCommand).Count > 0;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        // Runs stored before settings were kept go by today's settings from here on.
+        foreach (var run in state.State.Runs) run.StoredSettings ??= settings.Resolve(Key);
         if (!HasWork) return;
         await EnsureWatchdogAsync();
         Watch(TimeSpan.Zero);
     }
 
-    public async Task<SubmitOutcome> SubmitAsync(IssueCommand command)
+    public async Task<CommandAnswer> SubmitAsync(IssueCommand command)
     {
         command = command.Issue is { } text ? command with { Issue = text.Capped() } : command;
-        if (!await _inbox.AddAsync(command, state.State.LastCommand))
+        var outcome = _inbox.HasSeen(command)
+            ? SubmitOutcome.DuplicateDelivery
+            : CommandJudge.Judge(command, state.State, _inbox.After(state.State.LastCommand).Select(c => c.Command));
+        // The inbox may have taken the same delivery while this call waited for its write.
+        if (outcome == SubmitOutcome.Accepted && !await _inbox.AddAsync(command, state.State.LastCommand)) outcome = SubmitOutcome.DuplicateDelivery;
+        if (outcome != SubmitOutcome.Accepted)
         {
-            LogDuplicateDelivery(logger, Key, command.DeliveryId!);
-            return SubmitOutcome.DuplicateDelivery;
+            LogNotTaken(logger, Key, command.Kind, command.Source, command.Actor, outcome);
+            return new CommandAnswer(outcome, Snapshot());
         }
 
         // A cancel must not wait behind a slow step (a sandbox still starting): abort it, the next tick cancels the run.
@@ -57,13 +64,15 @@ public sealed partial class SandboxGrain(
         await EnsureWatchdogAsync();
         if (_ticking) _tickAgainAtOnce = true;
         else Watch(TimeSpan.Zero);
-        return SubmitOutcome.Accepted;
+        return new CommandAnswer(SubmitOutcome.Accepted, Snapshot());
     }
 
-    public Task<IssueSnapshot> GetSnapshotAsync()
+    public Task<IssueSnapshot> GetSnapshotAsync() => Task.FromResult(Snapshot());
+
+    private IssueSnapshot Snapshot()
     {
         var current = state.State.Current;
-        return Task.FromResult(new IssueSnapshot(
+        return new IssueSnapshot(
             Key.ToString(),
             current?.State ?? RunState.Idle,
             current?.RunId,
@@ -74,7 +83,7 @@ public sealed partial class SandboxGrain(
             [.. state.State.Runs.Select(r => r.ToSummary())],
             _inbox.After(state.State.LastCommand).Count,
             current?.LogTail ?? [],
-            RuntimeIdentity));
+            RuntimeIdentity);
     }
 
     public Task<bool> OwnsSandboxAsync(string sandboxId, string? runId) =>
@@ -110,7 +119,7 @@ public sealed partial class SandboxGrain(
         {
             if (HasWork) await EnsureWatchdogAsync();
             await StepRunsAsync(cancellationToken);
-            state.State.TrimHistory(options.Value.HistoryLength);
+            state.State.TrimHistory(options.Value.HistoryLength, run => effects.IsSettled(state.State, run));
         }
         finally
         {
@@ -126,7 +135,7 @@ public sealed partial class SandboxGrain(
 
     private async Task StepRunsAsync(CancellationToken cancellationToken)
     {
-        var context = new RunContext(Key, state, clock, logger);
+        var context = new RunContext(Key, state, effects, clock, logger);
         using var step = new CancellationTokenSource();
         _step = step;
         try
@@ -143,11 +152,12 @@ public sealed partial class SandboxGrain(
         {
             LogTickFailed(logger, ex, Key);
         }
-
         finally
         {
             _step = null;
         }
+
+        await context.SaveIfChangedAsync();
     }
 
     private async Task ProcessInboxAsync(RunContext context, CancellationToken cancellationToken)
@@ -167,29 +177,30 @@ public sealed partial class SandboxGrain(
             }
             catch (GitHubRateLimitedException limit)
             {
-                await context.PauseGitHubAsync(limit);
+                context.PauseGitHub(limit);
                 return;
             }
 
             state.State.LastCommand = number;
-            await state.WriteStateAsync(CancellationToken.None);
+            context.Changed(); // written with the run it started, or at the end of the tick: a replay is harmless
         }
     }
 
     private async Task ApplyAsync(RunContext context, IssueCommand command, CancellationToken cancellationToken)
     {
         var current = state.State.Current;
+        var outcome = CommandJudge.Judge(command, state.State, []);
+        if (outcome != SubmitOutcome.Accepted)
+        {
+            LogNotTaken(logger, Key, command.Kind, command.Source, command.Actor, outcome);
+            return;
+        }
+
         if (command.Kind == CommandKind.Cancel)
         {
             if (command.WithdrawsGitHubAccess) GitHubAccess.Withdraw(state.State);
             if (current is { State: var s } && s.IsActive())
                 await context.FinishAsync(current, RunState.Cancelled, $"Cancelled by @{command.Actor} ({StatusComment.Describe(command.Source)}).");
-            return;
-        }
-
-        if (current is { State: var active } && active.IsActive())
-        {
-            LogAlreadyActive(logger, Key, current.RunId);
             return;
         }
 
@@ -212,11 +223,11 @@ public sealed partial class SandboxGrain(
             Branch = RunIdentity.Branch(Key, runId),
             SandboxName = RunIdentity.SandboxName(Key, runId),
             Transitions = [new StateChange(RunState.Queued, clock.GetUtcNow(), $"{command.Kind} by @{command.Actor}")],
+            StoredSettings = settings.Resolve(Key),
             Version = 1,
         });
-        await state.WriteStateAsync(CancellationToken.None);
+        context.Changed();
         LogRunQueued(logger, Key, runId, command.Actor);
-        await registry.SyncAsync(context, state.State.Current!);
     }
 
     /// <summary>Asking who may give it, or reading the issue's text, calls GitHub.</summary>
@@ -233,7 +244,7 @@ public sealed partial class SandboxGrain(
         }
         catch (GitHubRateLimitedException limit)
         {
-            await context.PauseGitHubAsync(limit);
+            context.PauseGitHub(limit);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -263,11 +274,8 @@ public sealed partial class SandboxGrain(
         _watchdogRegistered = false;
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "{Issue}: delivery {DeliveryId} was seen before; ignored")]
-    private static partial void LogDuplicateDelivery(ILogger logger, IssueKey issue, string deliveryId);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "{Issue}: run {RunId} is still active; the new request is ignored")]
-    private static partial void LogAlreadyActive(ILogger logger, IssueKey issue, string runId);
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Issue}: {Kind} from {Source} by @{Actor} not taken: {Outcome}")]
+    private static partial void LogNotTaken(ILogger logger, IssueKey issue, CommandKind kind, CommandSource source, string actor, SubmitOutcome outcome);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Issue}: run {RunId} queued for @{Actor}")]
     private static partial void LogRunQueued(ILogger logger, IssueKey issue, string runId, string actor);

@@ -73,7 +73,7 @@ public static class StatusComment
 
     private static string Headline(RunRecord run) => run.State switch
     {
-        RunState.Queued when run.QueuePosition is { } place => $"Queued: number {place} in line for a sandbox",
+        RunState.Queued when run.Queue.Position is { } place => $"Queued: number {place} in line for a sandbox",
         RunState.Queued => "Queued: waiting for a sandbox",
         RunState.Provisioning => "Preparing a sandbox",
         RunState.Running => "The agent is working on this issue",

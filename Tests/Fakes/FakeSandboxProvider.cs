@@ -80,12 +80,15 @@ public sealed class FakeSandboxProvider : ISandboxProvider
         return true;
     }
 
-    public Task<bool> DeleteAsync(string sandboxId, CancellationToken cancellationToken)
+    public async Task<bool> DeleteAsync(string sandboxId, CancellationToken cancellationToken)
     {
         _calls.Enqueue($"delete {sandboxId}");
         if (Interlocked.Decrement(ref _deleteFailures) >= 0) throw new SandboxException("injected delete failure");
-        if (_sandboxes.TryGetValue(sandboxId, out var sandbox)) sandbox.Deleted = true;
-        return Task.FromResult(true);
+        if (!_sandboxes.TryGetValue(sandboxId, out var sandbox)) return true;
+        sandbox.DeleteRequested.TrySetResult();
+        if (sandbox.DeleteHeldUntil is { } held) await held.WaitAsync(cancellationToken);
+        sandbox.Deleted = true;
+        return true;
     }
 
     public Task<IReadOnlyList<SandboxInfo>> ListAsync(IReadOnlyDictionary<string, string> labels, CancellationToken cancellationToken) =>
@@ -109,6 +112,12 @@ public sealed class FakeSandbox(string id, SandboxSpec spec)
     public string? LimitExceeded { get; set; }
 
     public ConcurrentQueue<string> BlockedHosts { get; } = new();
+
+    /// <summary>While set, a delete of this sandbox takes until the task completes (a provider slow to delete).</summary>
+    public Task? DeleteHeldUntil { get; set; }
+
+    public TaskCompletionSource DeleteRequested { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     private bool _deleted;
     public bool Deleted { get => Volatile.Read(ref _deleted); set => Volatile.Write(ref _deleted, value); }
 

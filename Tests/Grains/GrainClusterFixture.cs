@@ -33,6 +33,7 @@ public class GrainClusterFixture : IAsyncLifetime
     public FakeGitHubUsers Users { get; } = new();
     public FakeRepositoryMirror Mirror { get; } = new();
     public TickSignals Ticks { get; } = new();
+    public RecordingGrainStorage Storage { get; } = new();
     public InProcessTestCluster Cluster { get; private set; } = null!;
 
     public IGrainFactory Grains => Cluster.Client;
@@ -44,7 +45,8 @@ public class GrainClusterFixture : IAsyncLifetime
         var builder = new InProcessTestClusterBuilder(1);
         builder.ConfigureSilo((_, silo) =>
         {
-            silo.AddMemoryGrainStorage(StorageNames.Runs);
+            silo.Services.AddKeyedSingleton<Orleans.Storage.IGrainStorage>(StorageNames.Runs,
+                (services, _) => Storage.Bind(services.GetRequiredService<Orleans.Storage.IGrainStorageSerializer>()));
             silo.UseInMemoryReminderService();
             silo.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = WatchdogPeriod);
             silo.Services.AddSingleton<TimeProvider>(Clock);
@@ -86,9 +88,9 @@ public class GrainClusterFixture : IAsyncLifetime
     public async Task<SubmitOutcome> SubmitAndTickAsync(IssueKey issue, IssueCommand command)
     {
         var tick = Ticks.NextAsync(issue);
-        var outcome = await Grains.GetGrain<ISandboxGrain>(issue.ToString()).SubmitAsync(command);
-        if (outcome == SubmitOutcome.Accepted) await tick;
-        return outcome;
+        var answer = await Grains.GetGrain<ISandboxGrain>(issue.ToString()).SubmitAsync(command);
+        if (answer.Outcome == SubmitOutcome.Accepted) await tick;
+        return answer.Outcome;
     }
 
     public async Task DisposeAsync() => await Cluster.DisposeAsync();

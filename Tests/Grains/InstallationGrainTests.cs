@@ -120,7 +120,7 @@ public sealed class InstallationGrainTests(GrainClusterFixture fixture)
 
         await fixture.Grains.GetGrain<IInstallationGrain>(4004).ApplyAsync(change);
 
-        Assert.Equal(SubmitOutcome.DuplicateDelivery, await Grain(issue).SubmitAsync(new IssueCommand(CommandKind.Cancel, CommandSource.AppUninstalled, "octocat", change.DeliveryId, null)));
+        Assert.Equal(SubmitOutcome.DuplicateDelivery, (await Grain(issue).SubmitAsync(new IssueCommand(CommandKind.Cancel, CommandSource.AppUninstalled, "octocat", change.DeliveryId, null))).Outcome);
         Assert.Equal(RunState.Running, (await Grain(issue).GetSnapshotAsync()).State);
         await Grain(issue).SubmitAsync(new IssueCommand(CommandKind.Cancel, CommandSource.Api, "operator", null, null));
     }

@@ -7,8 +7,8 @@ public sealed class RunQueueTests(QueueClusterFixture fixture)
 {
     private ISandboxGrain Grain(IssueKey issue) => fixture.Grains.GetGrain<ISandboxGrain>(issue.ToString());
 
-    private Task<SubmitOutcome> SubmitAsync(IssueKey issue, CommandKind kind = CommandKind.Run) => Grain(issue).SubmitAsync(
-        new IssueCommand(kind, CommandSource.Label, "maintainer", $"queue-{issue.Number}-{kind}-{Guid.NewGuid():N}", new IssueText("Queued work", "")));
+    private async Task<SubmitOutcome> SubmitAsync(IssueKey issue, CommandKind kind = CommandKind.Run) => (await Grain(issue).SubmitAsync(
+        new IssueCommand(kind, CommandSource.Label, "maintainer", $"queue-{issue.Number}-{kind}-{Guid.NewGuid():N}", new IssueText("Queued work", "")))).Outcome;
 
     private Task<IssueSnapshot> WaitForAsync(IssueKey issue, Func<IssueSnapshot, bool> condition, string what) =>
         Eventually.MatchesAsync(() => Grain(issue).GetSnapshotAsync(), condition, $"{issue}: {what}");

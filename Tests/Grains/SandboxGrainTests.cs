@@ -234,14 +234,15 @@ public sealed class SandboxGrainTests(GrainClusterFixture fixture)
     }
 
     [Fact]
-    public async Task SecondRunCommand_WhileActive_IsIgnored()
+    public async Task SecondRunCommand_WhileActive_IsRefusedByTheGrain()
     {
         var issue = fixture.NextIssue();
         var (running, _) = await StartRunAsync(issue);
 
-        Assert.Equal(SubmitOutcome.Accepted, await Grain(issue).SubmitAsync(Command(CommandKind.Run, source: CommandSource.Comment)));
-        Assert.Equal(SubmitOutcome.Accepted, await Grain(issue).SubmitAsync(Command(CommandKind.Retry, source: CommandSource.Comment)));
-        var snapshot = await PollUntilAsync(issue, s => s.PendingCommands == 0, "both commands decided");
+        Assert.Equal(SubmitOutcome.RunAlreadyActive, (await Grain(issue).SubmitAsync(Command(CommandKind.Run, source: CommandSource.Comment))).Outcome);
+        Assert.Equal(SubmitOutcome.RunAlreadyActive, (await Grain(issue).SubmitAsync(Command(CommandKind.Retry, source: CommandSource.Comment))).Outcome);
+        var snapshot = await Grain(issue).GetSnapshotAsync();
+        Assert.Equal(0, snapshot.PendingCommands);
 
         Assert.Equal(running.RunId, snapshot.RunId);
         Assert.Single(snapshot.History);
@@ -253,8 +254,8 @@ public sealed class SandboxGrainTests(GrainClusterFixture fixture)
     {
         var issue = fixture.NextIssue();
 
-        Assert.Equal(SubmitOutcome.Accepted, await Grain(issue).SubmitAsync(Command(CommandKind.Run, delivery: $"same-{issue.Number}")));
-        Assert.Equal(SubmitOutcome.DuplicateDelivery, await Grain(issue).SubmitAsync(Command(CommandKind.Run, delivery: $"same-{issue.Number}")));
+        Assert.Equal(SubmitOutcome.Accepted, (await Grain(issue).SubmitAsync(Command(CommandKind.Run, delivery: $"same-{issue.Number}"))).Outcome);
+        Assert.Equal(SubmitOutcome.DuplicateDelivery, (await Grain(issue).SubmitAsync(Command(CommandKind.Run, delivery: $"same-{issue.Number}"))).Outcome);
         var running = await WaitForAsync(issue, s => s.State == RunState.Running, "Running");
 
         Assert.Single(running.History);

@@ -8,77 +8,81 @@ namespace SandboxAgents.Runs;
 /// Keeps a run's one status comment in step with the run: posted once (found again by its marker after a crash),
 /// then edited in place whenever the run's version moves. A failed write is retried with backoff, and a rate limit
 /// pauses it as GitHub says, until the comment shows the run's last version; only after
-/// <see cref="RunOptions.CommentRetryLimit"/> of failures is the run flagged <see cref="RunRecord.CommentStale"/>.
+/// <see cref="RunOptions.CommentRetryLimit"/> of failures is the run flagged <see cref="StatusCommentState.Stale"/>.
 /// </summary>
-public sealed partial class StatusCommentPublisher(
+public sealed partial class StatusCommentEffect(
     IGitHubIssues gitHub,
     IOptions<TriggerOptions> triggers,
     IOptions<DashboardLinkOptions> links,
-    IOptions<RunOptions> options)
+    IOptions<RunOptions> options) : IRunEffect
 {
     /// <summary>Longest wait between two tries of a failing write.</summary>
     private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromMinutes(5);
 
-    public async Task SyncAsync(RunContext context, RunRecord run, CancellationToken cancellationToken)
+    /// <summary>The comment shows the run's last version, or never can again (flagged stale, or GitHub took the service's access away).</summary>
+    public bool IsSettled(IssueState issue, RunRecord run) =>
+        run.GitHubAccessWithdrawn || run.Comment.Stale || run.Comment.ShownVersion == run.Version;
+
+    public bool IsDue(RunContext context, RunRecord run) =>
+        !run.GitHubAccessWithdrawn && !run.Comment.Stale
+        && (run.Comment.ShownVersion != run.Version || ActivityIsDue(context, run))
+        && !context.GitHubPaused && !(run.Comment.RetryAt > context.Now);
+
+    public async Task ApplyAsync(RunContext context, RunRecord run, CancellationToken cancellationToken)
     {
-        if (run.GitHubAccessWithdrawn) return;
-        if (run.CommentVersion == run.Version && !ActivityIsDue(context, run)) return;
-        if (run.CommentStale) return;
-        if (context.GitHubPaused || run.CommentRetryAt > context.Now) return;
+        var comment = run.Comment;
         var version = run.Version;
         try
         {
             await WriteAsync(context, run, cancellationToken);
-            run.CommentVersion = version;
-            run.CommentFailures = 0;
-            (run.CommentFailingSince, run.CommentRetryAt) = (null, null);
+            comment.ShownVersion = version;
+            (comment.Failures, comment.FailingSince, comment.RetryAt) = (0, null, null);
             context.GitHubAnswered();
         }
         catch (GitHubRateLimitedException limit)
         {
             Failed(context, run, limit);
-            await context.PauseGitHubAsync(limit);
+            context.PauseGitHub(limit);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             Failed(context, run, ex);
-            run.CommentRetryAt = context.Now + GitHubBackoff.Jittered(options.Value.PollInterval, run.CommentFailures, MaxRetryDelay);
+            comment.RetryAt = context.Now + GitHubBackoff.Jittered(options.Value.PollInterval, comment.Failures, MaxRetryDelay);
         }
-
-        await context.SaveAsync();
     }
 
     private async Task WriteAsync(RunContext context, RunRecord run, CancellationToken cancellationToken)
     {
         var activity = StatusComment.CurrentActivity(run);
         var body = StatusComment.Render(run, triggers.Value.Command, links.Value.LinkTo(context.Issue), context.Now);
-        if (run.StatusCommentId is { } id)
+        var comment = run.Comment;
+        if (comment.Id is { } id)
         {
             await gitHub.UpdateCommentAsync(context.Issue, id, body, cancellationToken);
         }
         else if (await gitHub.FindCommentAsync(context.Issue, StatusComment.Marker(run.RunId), cancellationToken) is { } posted)
         {
-            run.StatusCommentId = posted;
+            comment.Id = posted;
             await gitHub.UpdateCommentAsync(context.Issue, posted, body, cancellationToken);
         }
         else
         {
-            run.StatusCommentId = await gitHub.CreateCommentAsync(context.Issue, body, cancellationToken);
+            comment.Id = await gitHub.CreateCommentAsync(context.Issue, body, cancellationToken);
         }
 
-        run.CommentedAt = context.Now;
-        run.CommentedActivity = activity;
+        (comment.WrittenAt, comment.WrittenActivity) = (context.Now, activity);
     }
 
     private void Failed(RunContext context, RunRecord run, Exception exception)
     {
-        run.CommentFailures++;
-        run.CommentFailingSince ??= context.Now;
-        LogCommentFailed(context.Logger, exception, context.Issue, run.RunId, run.CommentFailures);
+        var comment = run.Comment;
+        comment.Failures++;
+        comment.FailingSince ??= context.Now;
+        LogCommentFailed(context.Logger, exception, context.Issue, run.RunId, comment.Failures);
         // Only an ending is given up on: while the run goes on, its next change is worth telling.
-        if (run.CommentStale || !run.State.IsTerminal() || context.Now - run.CommentFailingSince < options.Value.CommentRetryLimit) return;
-        run.CommentStale = true;
-        run.RegistryVersion = 0; // the registry and the dashboard hear of the flag
+        if (comment.Stale || !run.State.IsTerminal() || context.Now - comment.FailingSince < options.Value.CommentRetryLimit) return;
+        comment.Stale = true;
+        run.Changed(); // the registry and the dashboard hear of the flag
         LogCommentStale(context.Logger, context.Issue, run.RunId, run.State, options.Value.CommentRetryLimit);
     }
 
@@ -88,8 +92,8 @@ public sealed partial class StatusCommentPublisher(
     /// </summary>
     private bool ActivityIsDue(RunContext context, RunRecord run) =>
         run.State == RunState.Running
-        && run.CommentedAt is { } last && context.Now - last >= options.Value.CommentRefreshInterval
-        && !string.Equals(StatusComment.CurrentActivity(run), run.CommentedActivity, StringComparison.Ordinal);
+        && run.Comment.WrittenAt is { } last && context.Now - last >= options.Value.CommentRefreshInterval
+        && !string.Equals(StatusComment.CurrentActivity(run), run.Comment.WrittenActivity, StringComparison.Ordinal);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Issue}: run {RunId} status comment could not be written (failure {Failures}); it is retried")]
     private static partial void LogCommentFailed(ILogger logger, Exception exception, IssueKey issue, string runId, int failures);
