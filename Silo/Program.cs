@@ -6,7 +6,6 @@ var role = ServiceRole.From(builder.Configuration);
 if (role.HostsSilo) builder.AddSandboxSilo();
 else builder.AddClusterClient();
 if (role.ServesGateway) builder.AddGateway();
-if (role.HostsSilo && role.ServesGateway) builder.RedactGeneratedWebhookSecret();
 if (role.ServesGateway) builder.Services.AddModelRelay();
 
 var app = builder.Build();

@@ -16,7 +16,7 @@ public static class DashboardEndpoints
 
     private static readonly (string Path, string Resource, string ContentType)[] Files =
     [
-        ("/", "index.html", "text/html; charset=utf-8"),
+        (DashboardRoutes.Page, "index.html", "text/html; charset=utf-8"),
         ("/dashboard.css", "dashboard.css", "text/css; charset=utf-8"),
         ("/dashboard.js", "dashboard.js", "text/javascript; charset=utf-8"),
     ];

@@ -21,8 +21,7 @@ public static class GatewayExtensions
         var services = builder.Services;
         if (services.Any(s => s.ServiceType == typeof(WebhookSecretStore))) return builder;
 
-        services.AddOptions<TriggerOptions>().BindConfiguration(TriggerOptions.SectionName).ValidateOnStart()
-            .Validate(t => !string.IsNullOrWhiteSpace(t.Label) && !string.IsNullOrWhiteSpace(t.Command), "Triggers:Label and Triggers:Command must not be empty.");
+        services.AddTriggerOptions();
         services.AddOperatorAccess();
         services.AddWebhookIntake();
         services.AddSingleton<RunEventHub>();

@@ -21,6 +21,7 @@ public static class WebhookIntakeExtensions
             .Validate(o => o.WebhookBufferBudgetBytes > 0, "GitHub:WebhookBufferBudgetBytes must be positive.")
             .Validate(o => o.WebhookReadTimeout > TimeSpan.Zero, "GitHub:WebhookReadTimeout must be positive.");
         services.AddOptions<GitHubAppOptions>().BindConfiguration(GitHubAppOptions.SectionName);
+        services.AddStorageOptions();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<WebhookSecretStore>();
         services.AddSingleton(provider => new WebhookBufferBudget(provider.GetRequiredService<IOptions<WebhookOptions>>().Value.WebhookBufferBudgetBytes));

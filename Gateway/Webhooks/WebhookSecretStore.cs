@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -7,14 +6,12 @@ namespace SandboxAgents.Gateway.Webhooks;
 
 /// <summary>
 /// The secret webhooks are checked against: the configured one, or else one generated once and kept in
-/// <c>{Storage:Path}/webhook-secret</c> (readable by the owner only). The secret itself is never logged: the log
-/// names the file to copy it from.
+/// <see cref="GeneratedWebhookSecret"/>'s file (readable by the owner only), where the runs' redaction finds it too. The
+/// secret itself is never logged: the log names the file to copy it from.
 /// </summary>
 public sealed partial class WebhookSecretStore
 {
-    public const string FileName = "webhook-secret";
-
-    public WebhookSecretStore(IOptions<WebhookOptions> options, IConfiguration configuration, ILogger<WebhookSecretStore> logger)
+    public WebhookSecretStore(IOptions<WebhookOptions> options, IOptions<StorageOptions> storage, ILogger<WebhookSecretStore> logger)
     {
         if (!string.IsNullOrWhiteSpace(options.Value.WebhookSecret))
         {
@@ -22,8 +19,7 @@ public sealed partial class WebhookSecretStore
             return;
         }
 
-        var folder = Path.GetFullPath(configuration["Storage:Path"] is { Length: > 0 } path ? path : "data");
-        var file = Path.Combine(folder, FileName);
+        var file = GeneratedWebhookSecret.FilePath(storage.Value);
         if (File.Exists(file))
         {
             Secret = File.ReadAllText(file).Trim();
@@ -31,7 +27,7 @@ public sealed partial class WebhookSecretStore
             return;
         }
 
-        Directory.CreateDirectory(folder);
+        Directory.CreateDirectory(storage.Value.DataFolder);
         Secret = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
         File.WriteAllText(file, Secret);
         if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite);

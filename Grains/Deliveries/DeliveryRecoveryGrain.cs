@@ -2,7 +2,6 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SandboxAgents.GitHub;
 using SandboxAgents.GitHub.App;
-using SandboxAgents.Runs;
 
 namespace SandboxAgents.Deliveries;
 

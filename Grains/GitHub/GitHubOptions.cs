@@ -1,12 +1,9 @@
 namespace SandboxAgents.GitHub;
 
-/// <summary>Section <c>GitHub</c>: how the service reaches GitHub's API and git, and the webhook secret.</summary>
+/// <summary>Section <c>GitHub</c>: how the service reaches GitHub's API and git (the webhook side is the gateway's).</summary>
 public sealed class GitHubOptions
 {
     public const string SectionName = "GitHub";
-
-    /// <summary>HMAC secret of webhook deliveries. Without one the service accepts no webhook.</summary>
-    public string? WebhookSecret { get; set; }
 
     /// <summary>Token for the REST API and for git (a fine-grained PAT). Never logged or persisted.</summary>
     public string? Token { get; set; }

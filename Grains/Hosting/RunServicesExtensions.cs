@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -29,7 +28,8 @@ public static class RunServicesExtensions
         services.AddOptions<RunOptions>().BindConfiguration(RunOptions.SectionName)
             .Validate(r => r.PollInterval > TimeSpan.Zero && r.WatchdogPeriod > TimeSpan.Zero, "Runs:PollInterval and Runs:WatchdogPeriod must be positive.")
             .ValidateOnStart();
-        services.AddOptions<TriggerOptions>().BindConfiguration(TriggerOptions.SectionName);
+        services.AddTriggerOptions();
+        services.AddStorageOptions();
         services.AddOptions<GitHubAppOptions>().BindConfiguration(GitHubAppOptions.SectionName);
         services.AddOptions<DashboardLinkOptions>().BindConfiguration(DashboardLinkOptions.SectionName);
         services.AddOptions<RegistryOptions>().BindConfiguration(RegistryOptions.SectionName);
@@ -46,6 +46,8 @@ public static class RunServicesExtensions
         services.AddSingleton<PermissionChecker>();
         services.AddSingleton<CommandAuthorization>();
         services.AddSingleton<SecretRedactor>();
+        // With no GitHub:WebhookSecret the gateway generates one into the data folder: masked like a configured one.
+        services.AddSingleton(provider => new KnownSecret(() => GeneratedWebhookSecret.TryRead(provider.GetRequiredService<IOptions<StorageOptions>>().Value)));
         services.AddSingleton<ModelRelayTokens>();
         services.AddSingleton<ModelAccess>();
         services.AddSingleton<IValidateOptions<AgentOptions>, ModelAccessValidator>();
@@ -65,10 +67,8 @@ public static class RunServicesExtensions
     private static IServiceCollection AddRepositoryMirror(this IServiceCollection services)
     {
         services.AddOptions<GitOptions>().BindConfiguration(GitOptions.SectionName)
-            .PostConfigure<IConfiguration>((git, configuration) =>
-                git.MirrorPath = Path.GetFullPath(string.IsNullOrWhiteSpace(git.MirrorPath)
-                    ? Path.Combine(configuration["Storage:Path"] is { Length: > 0 } data ? data : "data", "mirrors")
-                    : git.MirrorPath))
+            .PostConfigure<IOptions<StorageOptions>>((git, storage) =>
+                git.MirrorPath = Path.GetFullPath(string.IsNullOrWhiteSpace(git.MirrorPath) ? Path.Combine(storage.Value.DataFolder, "mirrors") : git.MirrorPath))
             .Validate(g => g.MaxChangesBytes > 0, "Git:MaxChangesBytes must be positive.")
             .ValidateOnStart();
         services.TryAddSingleton<GitRemotes>();

@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Utilities;
-using SandboxAgents.Runs;
 
 namespace SandboxAgents.Registry;
 

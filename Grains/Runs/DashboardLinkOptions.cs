@@ -8,6 +8,5 @@ public sealed class DashboardLinkOptions
     /// <summary>The dashboard's public base URL, e.g. <c>https://agents.example.com</c>; no link when empty.</summary>
     public Uri? PublicUrl { get; set; }
 
-    public string? LinkTo(IssueKey issue) =>
-        PublicUrl is null ? null : $"{PublicUrl.ToString().TrimEnd('/')}/?issue={Uri.EscapeDataString(issue.ToString())}";
+    public string? LinkTo(IssueKey issue) => PublicUrl is null ? null : DashboardRoutes.IssuePage(PublicUrl, issue);
 }

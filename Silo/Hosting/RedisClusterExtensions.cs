@@ -1,6 +1,5 @@
 using System.Net;
 using Orleans.Configuration;
-using SandboxAgents.Runs;
 
 namespace SandboxAgents.Silo.Hosting;
 

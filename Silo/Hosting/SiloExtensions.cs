@@ -28,8 +28,8 @@ public static class SiloExtensions
             {
                 case StorageOptions.Sqlite:
                     silo.UseLocalhostClustering(cluster.SiloPort, gatewayPort, serviceId: cluster.ServiceId, clusterId: cluster.ClusterId);
-                    silo.AddSqliteGrainStorage(StorageNames.Runs, storage.Path);
-                    silo.UseSqliteReminderService(storage.Path);
+                    silo.AddSqliteGrainStorage(StorageNames.Runs, storage.DataFolder);
+                    silo.UseSqliteReminderService(storage.DataFolder);
                     break;
                 case StorageOptions.Memory:
                     silo.UseLocalhostClustering(cluster.SiloPort, gatewayPort, serviceId: cluster.ServiceId, clusterId: cluster.ClusterId);

@@ -1,5 +1,6 @@
 using Microsoft.Playwright;
 using SandboxAgents.Gateway.Api;
+using SandboxAgents.Runs;
 using SandboxAgents.Tests.EndToEnd;
 using SandboxAgents.Tests.Fakes;
 using Xunit.Abstractions;
@@ -70,7 +71,9 @@ public sealed class DashboardBrowserTests(DashboardServiceFixture service, Chrom
         await service.WaitForStateAsync(9521, "NoChanges");
         var page = await chromium.Browser.NewPageAsync(new BrowserNewPageOptions { BaseURL = service.BaseAddress.ToString() });
 
-        await page.GotoAsync($"/?issue={Uri.EscapeDataString($"{Repository}#9521")}");
+        var link = new DashboardLinkOptions { PublicUrl = service.BaseAddress }.LinkTo(IssueKey.Parse($"{Repository}#9521"));
+
+        await page.GotoAsync(link!);
         await SignInAsync(page);
 
         await Expect(page.Locator("#detail-title")).ToHaveTextAsync($"{Repository}#9521");

@@ -1,4 +1,5 @@
 using System.Net;
+using SandboxAgents.Runs;
 
 namespace SandboxAgents.Tests.Dashboard;
 
@@ -18,5 +19,19 @@ public sealed class DashboardEndpointsTests(DashboardServiceFixture service)
         Assert.Equal("utf-8", response.Content.Headers.ContentType?.CharSet);
         Assert.Equal("nosniff", response.Headers.GetValues("X-Content-Type-Options").Single());
         Assert.Contains(excerpt, await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    /// <summary>The status comment's link and the dashboard's routes come from <see cref="DashboardRoutes"/>; this holds the page's script to it.</summary>
+    [Fact]
+    public async Task IssueLink_OfTheStatusComment_IsThePageWhoseScriptOpensThatIssue()
+    {
+        var link = new DashboardLinkOptions { PublicUrl = new Uri("https://agents.example.com/") }.LinkTo(new IssueKey("octo", "widgets", 7));
+
+        using var page = await service.Http.GetAsync(new Uri(new Uri(link!).PathAndQuery, UriKind.Relative));
+        var script = await service.Http.GetStringAsync(new Uri("/dashboard.js", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Equal("text/html", page.Content.Headers.ContentType?.MediaType);
+        Assert.Contains($"new URLSearchParams(location.search).get(\"{DashboardRoutes.IssueParameter}\")", script, StringComparison.Ordinal);
     }
 }

@@ -1,6 +1,5 @@
 using System.Text;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -24,7 +23,7 @@ public sealed class WebhookGateTests
     private WebhookGate Gate()
     {
         var options = Options.Create(new WebhookOptions { WebhookSecret = Secret, MaxPayloadBytes = Cap });
-        var secrets = new WebhookSecretStore(options, new ConfigurationBuilder().Build(), NullLogger<WebhookSecretStore>.Instance);
+        var secrets = new WebhookSecretStore(options, Options.Create(new StorageOptions()), NullLogger<WebhookSecretStore>.Instance);
         return new WebhookGate(secrets, _budget, options, _clock, NullLogger<WebhookGate>.Instance) { Pool = _pool };
     }
 
@@ -198,7 +197,7 @@ public sealed class WebhookGateTests
     {
         var small = new WebhookBufferBudget(1_024);
         var options = Options.Create(new WebhookOptions { WebhookSecret = Secret, MaxPayloadBytes = Cap });
-        var secrets = new WebhookSecretStore(options, new ConfigurationBuilder().Build(), NullLogger<WebhookSecretStore>.Instance);
+        var secrets = new WebhookSecretStore(options, Options.Create(new StorageOptions()), NullLogger<WebhookSecretStore>.Instance);
         var gate = new WebhookGate(secrets, small, options, _clock, NullLogger<WebhookGate>.Instance) { Pool = _pool };
         var large = Encoding.UTF8.GetBytes(new string('y', 10_000));
         var context = Request(new ObservedStream(large), large.Length, WebhookSignature.Compute(Secret, large));

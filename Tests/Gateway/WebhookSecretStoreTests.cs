@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SandboxAgents.Gateway.Webhooks;
@@ -12,17 +11,16 @@ public sealed class WebhookSecretStoreTests : IDisposable
 
     private WebhookSecretStore Store(string? configured, LogCollector? logs = null)
     {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Storage:Path"] = _data.FullName }).Build();
         using var factory = LoggerFactory.Create(b => { if (logs is not null) b.AddProvider(logs); });
         var logger = factory.CreateLogger<WebhookSecretStore>();
-        return new WebhookSecretStore(Options.Create(new WebhookOptions { WebhookSecret = configured }), configuration, logger);
+        return new WebhookSecretStore(Options.Create(new WebhookOptions { WebhookSecret = configured }), Options.Create(new StorageOptions { Path = _data.FullName }), logger);
     }
 
     [Fact]
     public void Configured_SecretIsUsed_NothingWritten()
     {
         Assert.Equal("configured", Store("configured").Secret);
-        Assert.False(File.Exists(Path.Combine(_data.FullName, WebhookSecretStore.FileName)));
+        Assert.False(File.Exists(Path.Combine(_data.FullName, GeneratedWebhookSecret.FileName)));
     }
 
     [Fact]
@@ -35,7 +33,7 @@ public sealed class WebhookSecretStoreTests : IDisposable
 
         Assert.Equal(64, first.Length);
         Assert.Equal(first, second);
-        var file = Path.Combine(_data.FullName, WebhookSecretStore.FileName);
+        var file = Path.Combine(_data.FullName, GeneratedWebhookSecret.FileName);
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(file));
         Assert.Contains(logs.Lines, l => l.Contains(file, StringComparison.Ordinal));
         Assert.DoesNotContain(logs.Lines, l => l.Contains(first, StringComparison.Ordinal));

@@ -357,7 +357,7 @@ function start() {
 
   refreshSession();
   listen();
-  const linked = new URLSearchParams(location.search).get("issue");  // status comments link to /?issue=owner/repo#n
+  const linked = new URLSearchParams(location.search).get("issue");  // status comments link to /?issue=owner/repo#n (DashboardRoutes)
   if (linked && issuePath(linked)) openDetail(linked);
   setInterval(tickDurations, 1000);
 }

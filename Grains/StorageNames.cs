@@ -1,6 +1,10 @@
-namespace SandboxAgents.Runs;
+namespace SandboxAgents;
 
-/// <summary>Names the silo configures and the grains rely on.</summary>
+/// <summary>
+/// Names the silo configures and the grains rely on: the storage provider, each grain's state and its reminders. In the
+/// root namespace so that every grain's namespace and the silo reach them without depending on each other. The values are
+/// persisted (state and reminder keys): never change them.
+/// </summary>
 public static class StorageNames
 {
     /// <summary>The grain storage provider holding every issue's state.</summary>
