@@ -33,6 +33,9 @@ public sealed partial class RunContext(IssueKey issue, IPersistentState<IssueSta
         _changed = false;
     }
 
+    /// <summary>Tells those who must never trail the runs (the registry) at once, without a write: a new run is listed as queued.</summary>
+    public Task AnnounceAsync() => effects.ApplyBeforeSaveAsync(this);
+
     /// <summary>The tick's closing write, skipped when nothing changed.</summary>
     public Task SaveIfChangedAsync() => _changed ? SaveAsync() : Task.CompletedTask;
 

@@ -53,11 +53,9 @@ public sealed partial class SandboxGrain(
             : CommandJudge.Judge(command, state.State, _inbox.After(state.State.LastCommand).Select(c => c.Command));
         // The inbox may have taken the same delivery while this call waited for its write.
         if (outcome == SubmitOutcome.Accepted && !await _inbox.AddAsync(command, state.State.LastCommand)) outcome = SubmitOutcome.DuplicateDelivery;
-        if (outcome != SubmitOutcome.Accepted)
-        {
-            LogNotTaken(logger, Key, command.Kind, command.Source, command.Actor, outcome);
-            return new CommandAnswer(outcome, Snapshot());
-        }
+        if (outcome == SubmitOutcome.DuplicateDelivery) LogDuplicateDelivery(logger, Key, command.DeliveryId!);
+        else if (outcome != SubmitOutcome.Accepted) LogNotTaken(logger, Key, command.Kind, command.Source, command.Actor, outcome);
+        if (outcome != SubmitOutcome.Accepted) return new CommandAnswer(outcome, Snapshot());
 
         // A cancel must not wait behind a slow step (a sandbox still starting): abort it, the next tick cancels the run.
         if (command.Kind == CommandKind.Cancel && _step is { } step) await step.CancelAsync();
@@ -228,6 +226,7 @@ public sealed partial class SandboxGrain(
         });
         context.Changed();
         LogRunQueued(logger, Key, runId, command.Actor);
+        await context.AnnounceAsync();
     }
 
     /// <summary>Asking who may give it, or reading the issue's text, calls GitHub.</summary>
@@ -273,6 +272,9 @@ public sealed partial class SandboxGrain(
         // A command that came in meanwhile may have raced this; the tick it armed registers the watchdog again.
         _watchdogRegistered = false;
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Issue}: delivery {DeliveryId} was seen before; ignored")]
+    private static partial void LogDuplicateDelivery(ILogger logger, IssueKey issue, string deliveryId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Issue}: {Kind} from {Source} by @{Actor} not taken: {Outcome}")]
     private static partial void LogNotTaken(ILogger logger, IssueKey issue, CommandKind kind, CommandSource source, string actor, SubmitOutcome outcome);
