@@ -6,18 +6,25 @@ using SandboxAgents.Sandboxes;
 namespace SandboxAgents.Tests.Fakes;
 
 /// <summary>
-/// An in-memory sandbox provider for grain tests: keeps sandboxes, files and commands, records every call, lets the
-/// test finish a command with an exit code and a result file, and injects failures.
+/// An in-memory sandbox provider for grain tests: keeps sandboxes, files and commands, records its creates, starts
+/// and deletes (<see cref="SandboxCall"/>), lets the test finish a command with an exit code and a result file, and
+/// injects failures scoped to one issue or sandbox, so that tests sharing the fake do not meet each other's faults.
 /// </summary>
 public sealed class FakeSandboxProvider : ISandboxProvider
 {
     private readonly ConcurrentDictionary<string, FakeSandbox> _sandboxes = new();
-    private readonly ConcurrentQueue<string> _calls = new();
-    private int _deleteFailures;
-    private int _createFailures;
-    private int _capacityFailures;
+    private readonly ConcurrentQueue<SandboxCall> _calls = new();
+    private readonly ConcurrentDictionary<string, int> _deleteFailures = new();
+    private readonly ConcurrentDictionary<string, int> _createFailures = new();
+    private readonly ConcurrentDictionary<string, int> _capacityFailures = new();
 
-    public IReadOnlyCollection<string> Calls => _calls;
+    public IReadOnlyCollection<SandboxCall> Calls => _calls;
+
+    /// <summary>Creates asked for the issue's runs, failed ones included.</summary>
+    public int CreatesFor(IssueKey issue) => _calls.Count(c => c.Kind == SandboxCallKind.Create && c.Issue == issue.ToString());
+
+    /// <summary>Deletes of the sandbox, failed ones included.</summary>
+    public int DeletesOf(string sandboxId) => _calls.Count(c => c.Kind == SandboxCallKind.Delete && c.SandboxId == sandboxId);
 
     public IEnumerable<FakeSandbox> Live => _sandboxes.Values.Where(s => !s.Deleted);
 
@@ -25,19 +32,21 @@ public sealed class FakeSandboxProvider : ISandboxProvider
 
     public FakeSandbox? ForRun(string runId) => _sandboxes.Values.FirstOrDefault(s => s.Labels[SandboxLabels.Run] == runId);
 
-    /// <summary>The next <paramref name="count"/> deletes throw, as a failing backend would.</summary>
-    public void FailNextDeletes(int count) => Interlocked.Exchange(ref _deleteFailures, count);
+    /// <summary>The next <paramref name="count"/> deletes of the sandbox throw, as a failing backend would.</summary>
+    public void FailNextDeletes(string sandboxId, int count) => _deleteFailures[sandboxId] = count;
 
-    public void FailNextCreates(int count) => Interlocked.Exchange(ref _createFailures, count);
+    /// <summary>The next <paramref name="count"/> creates for the issue's runs throw, as a failing backend would.</summary>
+    public void FailNextCreates(IssueKey issue, int count) => _createFailures[issue.ToString()] = count;
 
-    /// <summary>The next <paramref name="count"/> creates answer that there is no capacity, as an exhausted quota does.</summary>
-    public void NoCapacityForNextCreates(int count) => Interlocked.Exchange(ref _capacityFailures, count);
+    /// <summary>The next <paramref name="count"/> creates for the issue's runs answer that there is no capacity, as an exhausted quota does.</summary>
+    public void NoCapacityForNextCreates(IssueKey issue, int count) => _capacityFailures[issue.ToString()] = count;
 
     public Task<SandboxInfo> CreateAsync(SandboxSpec spec, CancellationToken cancellationToken)
     {
-        _calls.Enqueue($"create {spec.Name}");
-        if (Interlocked.Decrement(ref _createFailures) >= 0) throw new SandboxException("injected create failure");
-        if (Interlocked.Decrement(ref _capacityFailures) >= 0) throw new SandboxCapacityException("Total CPU limit exceeded. Maximum allowed: 10.");
+        var call = SandboxCall.Create(spec);
+        _calls.Enqueue(call);
+        if (TakeFault(_createFailures, call.Issue)) throw new SandboxException("injected create failure");
+        if (TakeFault(_capacityFailures, call.Issue)) throw new SandboxCapacityException("Total CPU limit exceeded. Maximum allowed: 10.");
         var sandbox = _sandboxes.GetOrAdd("sbx-" + spec.Name, id => new FakeSandbox(id, spec));
         return Task.FromResult(new SandboxInfo(sandbox.Id, spec.Name, spec.Labels));
     }
@@ -47,7 +56,7 @@ public sealed class FakeSandboxProvider : ISandboxProvider
 
     public Task<string> StartCommandAsync(string sandboxId, string command, CancellationToken cancellationToken)
     {
-        _calls.Enqueue($"start {sandboxId} {command}");
+        _calls.Enqueue(SandboxCall.StartCommand(sandboxId, command));
         var sandbox = Require(sandboxId);
         if (sandbox.Commands.FirstOrDefault(c => c.Value.Text == command) is { Key: { } started }) return Task.FromResult(started);
         var id = $"cmd-{sandbox.Commands.Count + 1}";
@@ -82,8 +91,8 @@ public sealed class FakeSandboxProvider : ISandboxProvider
 
     public async Task<bool> DeleteAsync(string sandboxId, CancellationToken cancellationToken)
     {
-        _calls.Enqueue($"delete {sandboxId}");
-        if (Interlocked.Decrement(ref _deleteFailures) >= 0) throw new SandboxException("injected delete failure");
+        _calls.Enqueue(SandboxCall.Delete(sandboxId));
+        if (TakeFault(_deleteFailures, sandboxId)) throw new SandboxException("injected delete failure");
         if (!_sandboxes.TryGetValue(sandboxId, out var sandbox)) return true;
         sandbox.DeleteRequested.TrySetResult();
         if (sandbox.DeleteHeldUntil is { } held) await held.WaitAsync(cancellationToken);
@@ -95,6 +104,17 @@ public sealed class FakeSandboxProvider : ISandboxProvider
         Task.FromResult<IReadOnlyList<SandboxInfo>>([.. Live
             .Where(s => labels.All(l => s.Labels.TryGetValue(l.Key, out var v) && v == l.Value))
             .Select(s => new SandboxInfo(s.Id, s.Spec.Name, s.Labels))]);
+
+    /// <summary>Takes one fault from the scope's budget, if it has any left.</summary>
+    private static bool TakeFault(ConcurrentDictionary<string, int> budgets, string? scope)
+    {
+        while (scope is not null && budgets.TryGetValue(scope, out var left) && left > 0)
+        {
+            if (budgets.TryUpdate(scope, left - 1, left)) return true;
+        }
+
+        return false;
+    }
 
     private FakeSandbox Require(string id) =>
         _sandboxes.TryGetValue(id, out var sandbox) && !sandbox.Deleted ? sandbox : throw new SandboxException($"no sandbox {id}");

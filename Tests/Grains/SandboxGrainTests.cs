@@ -1,4 +1,5 @@
 using SandboxAgents.Runner;
+using SandboxAgents.Runs;
 using SandboxAgents.Sandboxes;
 using SandboxAgents.Tests.Fakes;
 
@@ -14,43 +15,23 @@ public sealed class SandboxGrainTests(GrainClusterFixture fixture)
 
     private ISandboxGrain Grain(IssueKey issue) => fixture.Grains.GetGrain<ISandboxGrain>(issue.ToString());
 
-    private Task<IssueSnapshot> WaitForAsync(IssueKey issue, Func<IssueSnapshot, bool> condition, string what) =>
-        Eventually.MatchesAsync(() => Grain(issue).GetSnapshotAsync(), condition, $"{issue}: {what}");
+    private Task<IssueSnapshot> SnapshotAsync(IssueKey issue) => Grain(issue).GetSnapshotAsync();
 
     private async Task<(IssueSnapshot Snapshot, FakeSandbox Sandbox)> StartRunAsync(IssueKey issue)
     {
         // One tick queues the run, provisions its sandbox, starts the runner and posts the status comment.
         Assert.Equal(SubmitOutcome.Accepted, await fixture.SubmitAndTickAsync(issue, Command(CommandKind.Run)));
-        var running = await Grain(issue).GetSnapshotAsync();
+        var running = await SnapshotAsync(issue);
         Assert.Equal(RunState.Running, running.State);
         Assert.Contains(fixture.GitHub.CommentsOn(issue), c => c.Body.Contains("working on this issue", StringComparison.Ordinal));
         return (running, fixture.Sandboxes.ForRun(running.RunId!)!);
     }
 
-    /// <summary>Moves the fake clock one poll interval, so the grain timer looks at the run again.</summary>
-    private void Poll() => fixture.Clock.Advance(GrainClusterFixture.PollInterval);
-
-    /// <summary>
-    /// Moves the fake clock a poll interval at a time until the condition holds. A grain timer schedules its next tick
-    /// when the current one ends, so a single advance made while a tick is still running would be missed.
-    /// </summary>
-    private async Task PollUntilAsync(Func<Task<bool>> condition, string what)
+    /// <summary>The run ended at this tick: its last transition is stamped with the clock's time now.</summary>
+    private void AssertEndedNow(IssueSnapshot snapshot, RunState ending)
     {
-        for (var polls = 0; polls < 100; polls++)
-        {
-            if (await condition()) return;
-            Poll();
-            await Task.Yield();
-            await Task.Delay(5);
-        }
-
-        throw new TimeoutException($"Still not {what} after 100 poll intervals.");
-    }
-
-    private async Task<IssueSnapshot> PollUntilAsync(IssueKey issue, Func<IssueSnapshot, bool> condition, string what)
-    {
-        await PollUntilAsync(async () => condition(await Grain(issue).GetSnapshotAsync()), what);
-        return await Grain(issue).GetSnapshotAsync();
+        Assert.Equal(ending, snapshot.State);
+        Assert.Equal(fixture.Clock.GetUtcNow(), snapshot.History[^1].Transitions[^1].At);
     }
 
     [Fact]
@@ -72,7 +53,11 @@ public sealed class SandboxGrainTests(GrainClusterFixture fixture)
         Assert.Contains("README says 'teh'.", sandbox.ReadFile(RunnerFiles.Task));
         Assert.NotNull(sandbox.ReadFile(RunnerFiles.Script));
         Assert.Single(sandbox.Commands);
-        Assert.Equal([RunState.Queued, RunState.Provisioning, RunState.Running], snapshot.History[^1].Transitions.Select(t => t.State));
+        var transitions = snapshot.History[^1].Transitions;
+        Assert.Equal([RunState.Queued, RunState.Provisioning, RunState.Running], transitions.Select(t => t.State));
+        Assert.All(transitions, t => Assert.Equal(fixture.Clock.GetUtcNow(), t.At));
+        Assert.Equal([SandboxCallKind.Create, SandboxCallKind.StartCommand],
+            fixture.Sandboxes.Calls.Where(c => c.Issue == issue.ToString() || c.SandboxId == sandbox.Id).Select(c => c.Kind));
         var comment = Assert.Single(fixture.GitHub.CommentsOn(issue));
         Assert.Contains("working on this issue", comment.Body);
     }
@@ -84,13 +69,16 @@ public sealed class SandboxGrainTests(GrainClusterFixture fixture)
         var (_, sandbox) = await StartRunAsync(issue);
 
         sandbox.LimitExceeded = "The sandbox reached its limit of 512 processes (a fork bomb, or a build that needs more).";
-        var done = await PollUntilAsync(issue, s => s.State == RunState.Failed && s.History[^1].SandboxDeleted, "Failed and cleaned up");
+        await fixture.PollAsync(issue);
 
+        var done = await SnapshotAsync(issue);
+        AssertEndedNow(done, RunState.Failed);
+        Assert.True(done.History[^1].SandboxDeleted);
         Assert.Equal(sandbox.LimitExceeded, done.Error);
         Assert.True(sandbox.Deleted);
         Assert.DoesNotContain(fixture.Mirror.Published, p => p.Issue == issue);
         var comment = Assert.Single(fixture.GitHub.CommentsOn(issue));
-        await Eventually.TrueAsync(() => comment.Body.Contains("limit of 512 processes", StringComparison.Ordinal), "the reason on the issue");
+        Assert.Contains("limit of 512 processes", comment.Body);
     }
 
     [Fact]
@@ -101,11 +89,15 @@ public sealed class SandboxGrainTests(GrainClusterFixture fixture)
 
         sandbox.BlockedHosts.Enqueue("evil.example.com");
         sandbox.BlockedHosts.Enqueue("127.0.0.1:6379");
-        Poll();
-        await WaitForAsync(issue, s => s.History[^1].BlockedHosts?.Count == 2, "both hosts recorded");
-        sandbox.FinishRunner(RunnerResults.NoChanges(running.Branch!));
-        var done = await PollUntilAsync(issue, s => s.State == RunState.NoChanges, "NoChanges");
+        await fixture.PollAsync(issue);
+        Assert.Equal(["evil.example.com", "127.0.0.1:6379"], (await SnapshotAsync(issue)).History[^1].BlockedHosts);
 
+        // The sandbox keeps reporting both hosts; the run must not record them again.
+        sandbox.FinishRunner(RunnerResults.NoChanges(running.Branch!));
+        await fixture.PollAsync(issue);
+
+        var done = await SnapshotAsync(issue);
+        AssertEndedNow(done, RunState.NoChanges);
         Assert.Equal(["evil.example.com", "127.0.0.1:6379"], done.History[^1].BlockedHosts);
     }
 
@@ -118,8 +110,11 @@ public sealed class SandboxGrainTests(GrainClusterFixture fixture)
         try
         {
             sandbox.FinishRunner(RunnerResults.Committed(running.Branch!));
-            var done = await PollUntilAsync(issue, s => s.State == RunState.Failed && s.History[^1].SandboxDeleted, "Failed and cleaned up");
+            await fixture.PollAsync(issue);
 
+            var done = await SnapshotAsync(issue);
+            AssertEndedNow(done, RunState.Failed);
+            Assert.True(done.History[^1].SandboxDeleted);
             Assert.Equal("The agent's changes were refused: its branch does not descend from the run's base commit.", done.Error);
             Assert.DoesNotContain(fixture.GitHub.PullRequests, p => p.Issue == issue);
         }
@@ -137,8 +132,10 @@ public sealed class SandboxGrainTests(GrainClusterFixture fixture)
 
         sandbox.FinishRunner(RunnerResults.Committed(running.Branch!));
         sandbox.Files.TryRemove(RunnerFiles.ChangesBundle, out _);
-        var done = await PollUntilAsync(issue, s => s.State == RunState.Failed, "Failed");
+        await fixture.PollAsync(issue);
 
+        var done = await SnapshotAsync(issue);
+        AssertEndedNow(done, RunState.Failed);
         Assert.Equal("The runner reported commits but left no bundle of them.", done.Error);
         Assert.DoesNotContain(fixture.GitHub.PullRequests, p => p.Issue == issue);
     }
@@ -153,10 +150,9 @@ public sealed class SandboxGrainTests(GrainClusterFixture fixture)
         await fixture.PollAsync(issue);
 
         // One tick publishes, opens the pull request, ends the run, tells the issue and deletes the sandbox.
-        var done = await Grain(issue).GetSnapshotAsync();
-        Assert.Equal(RunState.Succeeded, done.State);
+        var done = await SnapshotAsync(issue);
+        AssertEndedNow(done, RunState.Succeeded);
         Assert.True(done.History[^1].SandboxDeleted);
-        Assert.Equal(fixture.Clock.GetUtcNow(), done.History[^1].Transitions[^1].At);
         var published = Assert.Single(fixture.Mirror.Published, p => p.Issue == issue);
         Assert.Equal((running.RunId, running.Branch, FakeRepositoryMirror.BaseCommit, $"bundle of {sandbox.Id}"),
             (published.Change.RunId, published.Change.Branch, published.Change.BaseCommit, published.Bundle));
@@ -171,6 +167,7 @@ public sealed class SandboxGrainTests(GrainClusterFixture fixture)
         Assert.Contains("$0.1234", pullRequest.Spec.Body);
         Assert.Equal(pullRequest.Ref.Url, done.PullRequestUrl);
         Assert.True(sandbox.Deleted);
+        Assert.Equal(1, fixture.Sandboxes.DeletesOf(sandbox.Id));
         Assert.Equal(0.1234m, done.History[^1].CostUsd);
         Assert.Equal(7, done.History[^1].Turns);
         var comment = Assert.Single(fixture.GitHub.CommentsOn(issue));
@@ -185,11 +182,14 @@ public sealed class SandboxGrainTests(GrainClusterFixture fixture)
         var (running, sandbox) = await StartRunAsync(issue);
 
         sandbox.FinishRunner(RunnerResults.NoChanges(running.Branch!));
-        await PollUntilAsync(issue, s => s.State == RunState.NoChanges && s.History[^1].SandboxDeleted, "NoChanges");
+        await fixture.PollAsync(issue);
 
+        var done = await SnapshotAsync(issue);
+        AssertEndedNow(done, RunState.NoChanges);
+        Assert.True(done.History[^1].SandboxDeleted);
         Assert.DoesNotContain(fixture.GitHub.PullRequests, p => p.Issue == issue);
         var comment = Assert.Single(fixture.GitHub.CommentsOn(issue));
-        await Eventually.TrueAsync(() => comment.Body.Contains("without changes", StringComparison.Ordinal), "final comment");
+        Assert.Contains("without changes", comment.Body);
     }
 
     [Theory]
@@ -201,12 +201,15 @@ public sealed class SandboxGrainTests(GrainClusterFixture fixture)
         var (running, sandbox) = await StartRunAsync(issue);
 
         sandbox.FinishRunner(RunnerResults.Committed(running.Branch!, "rate limited", isError, subtype));
-        var failed = await PollUntilAsync(issue, s => s.State == RunState.Failed && s.History[^1].SandboxDeleted, "Failed");
+        await fixture.PollAsync(issue);
 
+        var failed = await SnapshotAsync(issue);
+        AssertEndedNow(failed, RunState.Failed);
+        Assert.True(failed.History[^1].SandboxDeleted);
         Assert.Contains(isError ? "reported an error" : subtype, failed.Error);
         Assert.DoesNotContain(fixture.GitHub.PullRequests, p => p.Issue == issue);
         var comment = Assert.Single(fixture.GitHub.CommentsOn(issue));
-        await Eventually.TrueAsync(() => comment.Body.Contains(failed.Error!, StringComparison.Ordinal), "reason on the issue");
+        Assert.Contains(failed.Error!, comment.Body);
     }
 
     [Fact]
@@ -216,8 +219,10 @@ public sealed class SandboxGrainTests(GrainClusterFixture fixture)
         var (running, sandbox) = await StartRunAsync(issue);
 
         sandbox.FinishRunner(RunnerResults.AgentExited(running.Branch!, 3));
-        var failed = await PollUntilAsync(issue, s => s.State == RunState.Failed, "Failed");
+        await fixture.PollAsync(issue);
 
+        var failed = await SnapshotAsync(issue);
+        AssertEndedNow(failed, RunState.Failed);
         Assert.Contains("exited with code 3", failed.Error);
     }
 
@@ -228,8 +233,10 @@ public sealed class SandboxGrainTests(GrainClusterFixture fixture)
         var (_, sandbox) = await StartRunAsync(issue);
 
         sandbox.FinishRunner(resultJson: null, exitCode: 2);
-        var failed = await PollUntilAsync(issue, s => s.State == RunState.Failed, "Failed");
+        await fixture.PollAsync(issue);
 
+        var failed = await SnapshotAsync(issue);
+        AssertEndedNow(failed, RunState.Failed);
         Assert.Contains("without a result", failed.Error);
     }
 
@@ -239,14 +246,18 @@ public sealed class SandboxGrainTests(GrainClusterFixture fixture)
         var issue = fixture.NextIssue();
         var (running, _) = await StartRunAsync(issue);
 
-        Assert.Equal(SubmitOutcome.RunAlreadyActive, (await Grain(issue).SubmitAsync(Command(CommandKind.Run, source: CommandSource.Comment))).Outcome);
-        Assert.Equal(SubmitOutcome.RunAlreadyActive, (await Grain(issue).SubmitAsync(Command(CommandKind.Retry, source: CommandSource.Comment))).Outcome);
-        var snapshot = await Grain(issue).GetSnapshotAsync();
-        Assert.Equal(0, snapshot.PendingCommands);
+        foreach (var kind in new[] { CommandKind.Run, CommandKind.Retry })
+        {
+            // The grain answers at once; nothing is recorded, so no tick follows.
+            Assert.Equal(SubmitOutcome.RunAlreadyActive, (await Grain(issue).SubmitAsync(Command(kind, source: CommandSource.Comment))).Outcome);
 
-        Assert.Equal(running.RunId, snapshot.RunId);
-        Assert.Single(snapshot.History);
-        Assert.Single(fixture.Sandboxes.Calls, c => c.StartsWith("create", StringComparison.Ordinal) && c.Contains($"-{issue.Number}-", StringComparison.Ordinal));
+            var snapshot = await SnapshotAsync(issue);
+            Assert.Equal(0, snapshot.PendingCommands);
+            Assert.Equal((RunState.Running, running.RunId), (snapshot.State, snapshot.RunId));
+            Assert.Single(snapshot.History);
+        }
+
+        Assert.Equal(1, fixture.Sandboxes.CreatesFor(issue));
     }
 
     [Fact]
@@ -254,11 +265,16 @@ public sealed class SandboxGrainTests(GrainClusterFixture fixture)
     {
         var issue = fixture.NextIssue();
 
+        // Only the first submission arms a tick: a dropped delivery causes none.
+        var tick = fixture.Ticks.NextAsync(issue);
         Assert.Equal(SubmitOutcome.Accepted, (await Grain(issue).SubmitAsync(Command(CommandKind.Run, delivery: $"same-{issue.Number}"))).Outcome);
         Assert.Equal(SubmitOutcome.DuplicateDelivery, (await Grain(issue).SubmitAsync(Command(CommandKind.Run, delivery: $"same-{issue.Number}"))).Outcome);
-        var running = await WaitForAsync(issue, s => s.State == RunState.Running, "Running");
+        await tick;
 
+        var running = await SnapshotAsync(issue);
+        Assert.Equal((RunState.Running, 0), (running.State, running.PendingCommands));
         Assert.Single(running.History);
+        Assert.Equal(1, fixture.Sandboxes.CreatesFor(issue));
     }
 
     [Fact]
@@ -266,14 +282,20 @@ public sealed class SandboxGrainTests(GrainClusterFixture fixture)
     {
         var issue = fixture.NextIssue();
         var (_, sandbox) = await StartRunAsync(issue);
+        var deadline = fixture.Clock.GetUtcNow() + GrainClusterFixture.AgentTimeout;
 
-        fixture.Clock.Advance(GrainClusterFixture.AgentTimeout);
-        var timedOut = await PollUntilAsync(issue, s => s.State == RunState.TimedOut && s.History[^1].SandboxDeleted, "TimedOut");
+        // The jump wakes the poll timer and the watchdog. The first tick ends the run and settles it, which unregisters
+        // the watchdog, so whether the watchdog's own tick still comes is a race; that tick would find nothing to do.
+        await fixture.AdvanceAsync(issue, GrainClusterFixture.AgentTimeout);
 
+        var timedOut = await SnapshotAsync(issue);
+        AssertEndedNow(timedOut, RunState.TimedOut);
+        Assert.Equal(deadline, timedOut.History[^1].Transitions[^1].At);
+        Assert.True(timedOut.History[^1].SandboxDeleted);
         Assert.True(sandbox.Deleted);
         Assert.Contains("time limit", timedOut.Error);
         var comment = Assert.Single(fixture.GitHub.CommentsOn(issue));
-        await Eventually.TrueAsync(() => comment.Body.Contains("Timed out", StringComparison.Ordinal), "final comment");
+        Assert.Contains("Timed out", comment.Body);
     }
 
     [Fact]
@@ -282,14 +304,17 @@ public sealed class SandboxGrainTests(GrainClusterFixture fixture)
         var issue = fixture.NextIssue();
         var (_, sandbox) = await StartRunAsync(issue);
 
-        await Grain(issue).SubmitAsync(Command(CommandKind.Cancel, actor: "lead", source: CommandSource.Comment));
-        var cancelled = await WaitForAsync(issue, s => s.State == RunState.Cancelled && s.History[^1].SandboxDeleted, "Cancelled");
+        await fixture.SubmitAndTickAsync(issue, Command(CommandKind.Cancel, actor: "lead", source: CommandSource.Comment));
 
+        var cancelled = await SnapshotAsync(issue);
+        AssertEndedNow(cancelled, RunState.Cancelled);
+        Assert.True(cancelled.History[^1].SandboxDeleted);
         Assert.True(sandbox.Deleted);
         Assert.Contains("@lead", cancelled.Error);
         var comment = Assert.Single(fixture.GitHub.CommentsOn(issue));
         // The run's error is rendered as untrusted text: who cancelled is named, without a notifying mention.
-        await Eventually.TrueAsync(() => comment.Body.Contains("Cancelled", StringComparison.Ordinal) && comment.Body.Contains("@&#8203;lead", StringComparison.Ordinal), "final comment");
+        Assert.Contains("Cancelled", comment.Body);
+        Assert.Contains("@&#8203;lead", comment.Body);
     }
 
     [Fact]
@@ -297,9 +322,10 @@ public sealed class SandboxGrainTests(GrainClusterFixture fixture)
     {
         var issue = fixture.NextIssue();
 
-        await Grain(issue).SubmitAsync(Command(CommandKind.Cancel, source: CommandSource.IssueClosed));
-        var snapshot = await WaitForAsync(issue, s => s.PendingCommands == 0, "command processed");
+        await fixture.SubmitAndTickAsync(issue, Command(CommandKind.Cancel, source: CommandSource.IssueClosed));
 
+        var snapshot = await SnapshotAsync(issue);
+        Assert.Equal(0, snapshot.PendingCommands);
         Assert.Equal(RunState.Idle, snapshot.State);
         Assert.Empty(snapshot.History);
     }
@@ -309,19 +335,25 @@ public sealed class SandboxGrainTests(GrainClusterFixture fixture)
     {
         var issue = fixture.NextIssue();
         var (_, sandbox) = await StartRunAsync(issue);
-        fixture.Sandboxes.FailNextDeletes(2);
+        fixture.Sandboxes.FailNextDeletes(sandbox.Id, 2);
 
-        int Deletes() => fixture.Sandboxes.Calls.Count(c => c == $"delete {sandbox.Id}");
-
-        await Grain(issue).SubmitAsync(Command(CommandKind.Cancel, source: CommandSource.Comment));
-        var cancelled = await WaitForAsync(issue, s => s.State == RunState.Cancelled, "Cancelled");
-        await Eventually.TrueAsync(() => Deletes() == 1, "the first delete, at the cancel");
+        // The cancel's tick makes the first delete, which fails.
+        await fixture.SubmitAndTickAsync(issue, Command(CommandKind.Cancel, source: CommandSource.Comment));
+        var cancelled = await SnapshotAsync(issue);
+        AssertEndedNow(cancelled, RunState.Cancelled);
+        Assert.Equal(1, fixture.Sandboxes.DeletesOf(sandbox.Id));
         Assert.False(cancelled.History[^1].SandboxDeleted);
         Assert.False(sandbox.Deleted);
 
-        await PollUntilAsync(issue, s => s.History[^1].SandboxDeleted, "sandbox deleted on a later tick");
+        // Each poll tries again: the second delete fails too, the third takes the sandbox away.
+        await fixture.PollAsync(issue);
+        Assert.Equal(2, fixture.Sandboxes.DeletesOf(sandbox.Id));
+        Assert.False((await SnapshotAsync(issue)).History[^1].SandboxDeleted);
+
+        await fixture.PollAsync(issue);
+        Assert.True((await SnapshotAsync(issue)).History[^1].SandboxDeleted);
         Assert.True(sandbox.Deleted);
-        Assert.Equal(3, Deletes());
+        Assert.Equal(3, fixture.Sandboxes.DeletesOf(sandbox.Id));
     }
 
     [Fact]
@@ -330,9 +362,10 @@ public sealed class SandboxGrainTests(GrainClusterFixture fixture)
         var issue = fixture.NextIssue();
         fixture.GitHub.Permissions["reader"] = "read";
 
-        await Grain(issue).SubmitAsync(Command(CommandKind.Run, actor: "reader"));
-        var snapshot = await WaitForAsync(issue, s => s.PendingCommands == 0, "command processed");
+        await fixture.SubmitAndTickAsync(issue, Command(CommandKind.Run, actor: "reader"));
 
+        var snapshot = await SnapshotAsync(issue);
+        Assert.Equal(0, snapshot.PendingCommands);
         Assert.Empty(snapshot.History);
         Assert.Empty(fixture.GitHub.CommentsOn(issue));
     }
@@ -344,8 +377,23 @@ public sealed class SandboxGrainTests(GrainClusterFixture fixture)
         fixture.GitHub.FailPermissionLookups = true;
         try
         {
-            await Grain(issue).SubmitAsync(Command(CommandKind.Run, actor: $"someone-{issue.Number}"));
-            var snapshot = await PollUntilAsync(issue, s => s.PendingCommands == 0, "command denied after its retries");
+            // The submit's tick makes the first lookup. Each later lookup waits 10 s, doubled each time, plus up to a
+            // quarter: 12.5 s, 25 s and 50 s at most, then 100 s before the denial. Each advance of a minute lands on
+            // the watchdog's beat (it was registered at the submit), so it wakes the poll timer and the watchdog: two
+            // ticks. Lookups 2, 3 and 4 come at one, two and three minutes; the fourth minute is still within the last
+            // wait; the fifth denies the command.
+            await fixture.SubmitAndTickAsync(issue, Command(CommandKind.Run, actor: $"someone-{issue.Number}"));
+            for (var minute = 1; minute <= 4; minute++)
+            {
+                await fixture.AdvanceAsync(issue, GrainClusterFixture.WatchdogPeriod, ticks: 2);
+                Assert.Equal(1, (await SnapshotAsync(issue)).PendingCommands);
+            }
+
+            // The denial settles the issue and unregisters the watchdog: only its first tick is sure to come.
+            await fixture.AdvanceAsync(issue, GrainClusterFixture.WatchdogPeriod);
+
+            var snapshot = await SnapshotAsync(issue);
+            Assert.Equal(0, snapshot.PendingCommands);
             Assert.Empty(snapshot.History);
             Assert.Contains(fixture.GitHub.OtherReactions, r => r.Issue == issue && r.Reaction == SandboxAgents.GitHub.GitHubReaction.Confused);
         }
@@ -362,12 +410,16 @@ public sealed class SandboxGrainTests(GrainClusterFixture fixture)
         var (running, sandbox) = await StartRunAsync(issue);
         await fixture.Cluster.DeactivateAsync(Grain(issue));
 
+        // No timer is left: only the watchdog, a period after the submit, brings the grain back. Its tick publishes and
+        // cleans up. The activation also arms a timer due at once, but the watchdog's tick, the call that activated the
+        // grain, runs first and re-arms that timer, which drops the tick it had queued.
         sandbox.FinishRunner(RunnerResults.Committed(running.Branch!));
-        fixture.Clock.Advance(GrainClusterFixture.WatchdogPeriod);
-        await Eventually.TrueAsync(() => sandbox.Deleted, "the reminder re-activated the grain, which published and cleaned up");
+        await fixture.AdvanceAsync(issue, GrainClusterFixture.WatchdogPeriod);
 
-        var done = await Grain(issue).GetSnapshotAsync();
-        Assert.Equal(RunState.Succeeded, done.State);
+        var done = await SnapshotAsync(issue);
+        AssertEndedNow(done, RunState.Succeeded);
+        Assert.True(done.History[^1].SandboxDeleted);
+        Assert.True(sandbox.Deleted);
         Assert.Single(fixture.GitHub.PullRequests, p => p.Issue == issue);
     }
 
@@ -376,44 +428,74 @@ public sealed class SandboxGrainTests(GrainClusterFixture fixture)
     {
         var issue = fixture.NextIssue();
         var (first, _) = await StartRunAsync(issue);
-        await Grain(issue).SubmitAsync(Command(CommandKind.Cancel, source: CommandSource.Comment));
-        await WaitForAsync(issue, s => s.State == RunState.Cancelled, "Cancelled");
+        await fixture.SubmitAndTickAsync(issue, Command(CommandKind.Cancel, source: CommandSource.Comment));
+        Assert.Equal(RunState.Cancelled, (await SnapshotAsync(issue)).State);
 
-        await Grain(issue).SubmitAsync(Command(CommandKind.Retry, source: CommandSource.Comment));
-        var second = await WaitForAsync(issue, s => s.State == RunState.Running && s.RunId != first.RunId, "a second run");
+        await fixture.SubmitAndTickAsync(issue, Command(CommandKind.Retry, source: CommandSource.Comment));
 
-        Assert.Equal(2, second.History.Count);
+        var second = await SnapshotAsync(issue);
+        Assert.Equal(RunState.Running, second.State);
+        Assert.NotEqual(first.RunId, second.RunId);
+        Assert.Equal([RunState.Cancelled, RunState.Running], second.History.Select(r => r.State));
         Assert.NotEqual(first.Branch, second.Branch);
+        Assert.Equal(2, fixture.Sandboxes.CreatesFor(issue));
     }
 
     [Fact]
     public async Task NoSandboxCapacity_RunWaitsQueued_SaysSo_ThenStarts()
     {
         var issue = fixture.NextIssue();
-        fixture.Sandboxes.NoCapacityForNextCreates(1);
+        fixture.Sandboxes.NoCapacityForNextCreates(issue, 1);
 
-        await Grain(issue).SubmitAsync(Command(CommandKind.Run));
-        var waiting = await WaitForAsync(issue, s => s.State == RunState.Queued && s.History[^1].Transitions.Count == 3, "back in the queue");
+        await fixture.SubmitAndTickAsync(issue, Command(CommandKind.Run));
 
+        var waiting = await SnapshotAsync(issue);
+        var refusedAt = fixture.Clock.GetUtcNow();
+        Assert.Equal(RunState.Queued, waiting.State);
+        Assert.Equal([RunState.Queued, RunState.Provisioning, RunState.Queued], waiting.History[^1].Transitions.Select(t => t.State));
+        Assert.Equal(refusedAt, waiting.History[^1].Transitions[^1].At);
         Assert.Contains("capacity", waiting.History[^1].Transitions[^1].Note);
         Assert.Null(waiting.SandboxId);
         var comment = Assert.Single(fixture.GitHub.CommentsOn(issue));
-        await Eventually.TrueAsync(() => comment.Body.Contains("Waiting for sandbox capacity", StringComparison.Ordinal), "the comment says why");
+        Assert.Contains("Waiting for sandbox capacity", comment.Body);
 
-        var running = await PollUntilAsync(issue, s => s.State == RunState.Running, "started once capacity is back");
-        Assert.True(fixture.Clock.GetUtcNow() >= waiting.History[^1].Transitions[^1].At + TimeSpan.FromMinutes(1));
+        // The next poll is before the retry: the run stays in the queue and asks for no sandbox.
+        await fixture.PollAsync(issue);
+        Assert.Equal(RunState.Queued, (await SnapshotAsync(issue)).State);
+        Assert.Equal(1, fixture.Sandboxes.CreatesFor(issue));
+
+        // The retry is due a minute after the refusal, on the watchdog's beat: the poll timer and the watchdog both
+        // tick, and the first of them starts the run.
+        var retryInterval = new RunOptions().CapacityRetryInterval;
+        await fixture.AdvanceAsync(issue, retryInterval - GrainClusterFixture.PollInterval, ticks: 2);
+
+        var running = await SnapshotAsync(issue);
+        Assert.Equal(RunState.Running, running.State);
+        Assert.Equal(refusedAt + retryInterval, running.History[^1].Transitions.Last(t => t.State == RunState.Provisioning).At);
         Assert.NotNull(running.SandboxId);
+        Assert.Equal(2, fixture.Sandboxes.CreatesFor(issue));
     }
 
     [Fact]
     public async Task SandboxCreateKeepsFailing_RunFails_AfterBoundedAttempts()
     {
         var issue = fixture.NextIssue();
-        fixture.Sandboxes.FailNextCreates(5);
+        fixture.Sandboxes.FailNextCreates(issue, 5);
 
-        await Grain(issue).SubmitAsync(Command(CommandKind.Run));
-        var failed = await PollUntilAsync(issue, s => s.State == RunState.Failed, "Failed");
-        Assert.Equal(5, fixture.Sandboxes.Calls.Count(c => c.StartsWith("create", StringComparison.Ordinal) && c.Contains($"-{issue.Number}-", StringComparison.Ordinal)));
+        // The submit's tick makes the first create; each poll makes one more, and the fifth failure fails the run.
+        await fixture.SubmitAndTickAsync(issue, Command(CommandKind.Run));
+        for (var creates = 2; creates <= 4; creates++)
+        {
+            await fixture.PollAsync(issue);
+            Assert.Equal(RunState.Provisioning, (await SnapshotAsync(issue)).State);
+            Assert.Equal(creates, fixture.Sandboxes.CreatesFor(issue));
+        }
+
+        await fixture.PollAsync(issue);
+
+        var failed = await SnapshotAsync(issue);
+        AssertEndedNow(failed, RunState.Failed);
+        Assert.Equal(5, fixture.Sandboxes.CreatesFor(issue));
         Assert.Contains("injected create failure", failed.Error);
     }
 
@@ -423,8 +505,8 @@ public sealed class SandboxGrainTests(GrainClusterFixture fixture)
         var issue = fixture.NextIssue();
 
         await StartRunAsync(issue);
-        await Grain(issue).SubmitAsync(Command(CommandKind.Cancel, source: CommandSource.Comment) with { CommentId = 4242 });
-        await WaitForAsync(issue, s => s.State == RunState.Cancelled, "Cancelled");
+        await fixture.SubmitAndTickAsync(issue, Command(CommandKind.Cancel, source: CommandSource.Comment) with { CommentId = 4242 });
+        Assert.Equal(RunState.Cancelled, (await SnapshotAsync(issue)).State);
 
         var reactions = fixture.GitHub.Reactions.Where(r => r.Issue == issue).Select(r => r.CommentId).ToList();
         Assert.Equal([null, 4242L], reactions);
@@ -437,15 +519,29 @@ public sealed class SandboxGrainTests(GrainClusterFixture fixture)
         var (running, sandbox) = await StartRunAsync(issue);
         var commentedAt = running.History[^1].Transitions[^1].At;
         var comment = Assert.Single(fixture.GitHub.CommentsOn(issue));
+        var editsBefore = comment.Bodies.Count;
         var command = Assert.Single(sandbox.Commands.Values);
+        var refreshInterval = new RunOptions().CommentRefreshInterval;
 
         command.Output.Add("agent: reading the README");
-        await PollUntilAsync(issue, s => s.LogTail.Count == 1, "the log tail read");
-        var editsBefore = comment.Bodies.Count;
+        await fixture.PollAsync(issue);
+        Assert.Single((await SnapshotAsync(issue)).LogTail);
+        Assert.Equal(editsBefore, comment.Bodies.Count);
+
+        // A second before the refresh interval is over, the comment is left as it is.
+        await fixture.AdvanceAsync(issue, refreshInterval - GrainClusterFixture.PollInterval - TimeSpan.FromSeconds(1));
+        Assert.Equal(editsBefore, comment.Bodies.Count);
         Assert.DoesNotContain("reading the README", comment.Body);
 
-        await PollUntilAsync(async () => { await Task.CompletedTask; return comment.Body.Contains("Now: `agent: reading the README`", StringComparison.Ordinal); }, "the activity shown");
+        // The interval is over on the watchdog's beat (the watchdog was registered with the run), while the poll timer
+        // is due 4 s later: the watchdog's tick alone edits the comment.
+        await fixture.AdvanceAsync(issue, TimeSpan.FromSeconds(1));
+        Assert.Equal(commentedAt + refreshInterval, fixture.Clock.GetUtcNow());
         Assert.Equal(editsBefore + 1, comment.Bodies.Count);
-        Assert.True(fixture.Clock.GetUtcNow() - commentedAt >= TimeSpan.FromMinutes(1), "not before the refresh interval");
+        Assert.Contains("Now: `agent: reading the README`", comment.Body);
+
+        // The next poll finds the same activity: no second edit.
+        await fixture.PollAsync(issue);
+        Assert.Equal(editsBefore + 1, comment.Bodies.Count);
     }
 }

@@ -3,25 +3,43 @@ using SandboxAgents.Runs;
 
 namespace SandboxAgents.Tests.Grains;
 
-/// <summary>The test silo's ear on the grains' ticks: a test asks for the next tick of an issue, causes it, and awaits it.</summary>
+/// <summary>
+/// The test silo's ear on the grains' ticks: a test asks for the next tick (or the next few) of an issue, causes
+/// them, and awaits them. Only the poll timer, a submitted command and the watchdog reminder cause ticks, so a test
+/// that knows which of them it woke knows how many ticks to await.
+/// </summary>
 public sealed class TickSignals : IRunTickObserver
 {
     /// <summary>A tick that never comes is a failed test, not a hung one.</summary>
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);
 
-    private readonly ConcurrentDictionary<IssueKey, ConcurrentQueue<TaskCompletionSource>> _waiting = new();
+    private readonly ConcurrentDictionary<IssueKey, List<Awaited>> _waiting = new();
 
-    /// <summary>Completes when the issue's grain ends its next tick; ask before doing what causes the tick.</summary>
-    public Task NextAsync(IssueKey issue)
+    /// <summary>Completes when the issue's grain has ended <paramref name="ticks"/> more ticks; ask before doing what causes them.</summary>
+    public Task NextAsync(IssueKey issue, int ticks = 1)
     {
-        var next = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _waiting.GetOrAdd(issue, _ => new()).Enqueue(next);
-        return next.Task.WaitAsync(Bound);
+        ArgumentOutOfRangeException.ThrowIfLessThan(ticks, 1);
+        var awaited = new Awaited(ticks);
+        var waiting = _waiting.GetOrAdd(issue, _ => []);
+        lock (waiting) waiting.Add(awaited);
+        return awaited.Done.Task.WaitAsync(Bound);
     }
 
     public void TickCompleted(IssueKey issue)
     {
         if (!_waiting.TryGetValue(issue, out var waiting)) return;
-        while (waiting.TryDequeue(out var next)) next.TrySetResult();
+        lock (waiting)
+        {
+            foreach (var awaited in waiting) awaited.Left--;
+            foreach (var done in waiting.Where(a => a.Left == 0)) done.Done.TrySetResult();
+            waiting.RemoveAll(a => a.Left == 0);
+        }
+    }
+
+    private sealed class Awaited(int ticks)
+    {
+        public int Left { get; set; } = ticks;
+
+        public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }
