@@ -2,7 +2,8 @@ namespace SandboxAgents.Runs;
 
 /// <summary>
 /// What a command means for an issue's runs, decided by the grain alone: when it is submitted (against the current run
-/// and the commands still waiting, as if they will all be taken) and again when its tick acts on it.
+/// and those waiting commands sure to be taken, the ones that need no permission check) and again when its tick acts
+/// on it.
 /// </summary>
 public static class CommandJudge
 {
@@ -10,7 +11,7 @@ public static class CommandJudge
     {
         var active = state.Current?.State.IsActive() == true;
         var everRun = state.Runs.Count > 0;
-        foreach (var earlier in waiting)
+        foreach (var earlier in waiting.Where(c => !c.RequiresPermission))
         {
             if (earlier.Kind == CommandKind.Cancel) active = false;
             else if (!active && Judge(earlier, active, everRun) == SubmitOutcome.Accepted) (active, everRun) = (true, true);

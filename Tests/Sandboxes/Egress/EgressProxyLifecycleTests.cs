@@ -166,6 +166,8 @@ public sealed class EgressProxyLifecycleTests : IAsyncLifetime
         using var client = await _harness.ConnectAsync(sandbox);
         await RawHttp.SendAsync(client, $"CONNECT {target} HTTP/1.1\r\n\r\n");
         Assert.Equal(403, (await RawHttp.ReadResponseAsync(client)).Status);
+        // The proxy closes a refused connection; waiting for that keeps the next one from counting against the sandbox's limit.
+        Assert.True(await RawHttp.IsClosedAsync(client));
     }
 
     private static async Task<string> StatAsync(string path)
