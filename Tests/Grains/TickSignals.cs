@@ -22,7 +22,19 @@ public sealed class TickSignals : IRunTickObserver
         var awaited = new Awaited(ticks);
         var waiting = _waiting.GetOrAdd(issue, _ => []);
         lock (waiting) waiting.Add(awaited);
-        return awaited.Done.Task.WaitAsync(Bound);
+        return WithinBoundAsync(issue, ticks, awaited);
+    }
+
+    private static async Task WithinBoundAsync(IssueKey issue, int ticks, Awaited awaited)
+    {
+        try
+        {
+            await awaited.Done.Task.WaitAsync(Bound);
+        }
+        catch (TimeoutException)
+        {
+            throw new TimeoutException($"{issue}: {ticks - awaited.Left} of the {ticks} ticks awaited came within {Bound}.");
+        }
     }
 
     public void TickCompleted(IssueKey issue)
@@ -38,7 +50,9 @@ public sealed class TickSignals : IRunTickObserver
 
     private sealed class Awaited(int ticks)
     {
-        public int Left { get; set; } = ticks;
+        public int Left { get => Volatile.Read(ref _left); set => Volatile.Write(ref _left, value); }
+
+        private int _left = ticks;
 
         public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
