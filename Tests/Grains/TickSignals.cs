@@ -50,9 +50,8 @@ public sealed class TickSignals : IRunTickObserver
 
     private sealed class Awaited(int ticks)
     {
-        public int Left { get => Volatile.Read(ref _left); set => Volatile.Write(ref _left, value); }
-
-        private int _left = ticks;
+        /// <summary>Ticks still to come; changed under the lock of the list.</summary>
+        public int Left { get; set; } = ticks;
 
         public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
