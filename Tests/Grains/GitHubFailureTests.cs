@@ -21,36 +21,23 @@ public sealed class GitHubFailureTests(GrainClusterFixture fixture)
 
     private FakeGitHubIssues GitHub => fixture.GitHub;
 
+    private Task<IssueSnapshot> SnapshotAsync(IssueKey issue) => Grain(issue).GetSnapshotAsync();
+
+    /// <summary>Starts a run in one tick; its watchdog beats every minute from now.</summary>
     private async Task<(IssueSnapshot Running, FakeSandbox Sandbox)> StartRunAsync(IssueKey issue)
     {
-        await Grain(issue).SubmitAsync(Command("maintainer"));
-        var running = await Eventually.MatchesAsync(() => Grain(issue).GetSnapshotAsync(), s => s.State == RunState.Running, $"{issue} Running");
-        await Eventually.TrueAsync(() => GitHub.CommentsOn(issue).Any(c => c.Body.Contains("working on this issue", StringComparison.Ordinal)), "the status comment");
+        Assert.Equal(SubmitOutcome.Accepted, await fixture.SubmitAndTickAsync(issue, Command("maintainer")));
+        var running = await SnapshotAsync(issue);
+        Assert.Equal(RunState.Running, running.State);
+        Assert.Contains(GitHub.CommentsOn(issue), c => c.Body.Contains("working on this issue", StringComparison.Ordinal));
         return (running, fixture.Sandboxes.Find(running.SandboxId!)!);
     }
 
     /// <summary>
-    /// Moves the fake clock by <paramref name="step"/> at a time, waiting after each move for the grain's tick, until the
-    /// condition holds or <paramref name="most"/> has passed. Returns the time moved.
+    /// Longer than any wait of a failing comment edit: 5 min at most, plus up to a quarter of jitter. Every advance by
+    /// it makes exactly one more try.
     /// </summary>
-    private async Task<TimeSpan> AdvanceUntilAsync(Func<Task<bool>> condition, TimeSpan step, TimeSpan most)
-    {
-        var moved = TimeSpan.Zero;
-        while (!await condition())
-        {
-            if (moved >= most) return moved;
-            fixture.Clock.Advance(step);
-            moved += step;
-            await Task.Delay(10);
-        }
-
-        return moved;
-    }
-
-    private Task<TimeSpan> AdvanceUntilAsync(IssueKey issue, Func<IssueSnapshot, bool> condition, TimeSpan step, TimeSpan most) =>
-        AdvanceUntilAsync(async () => condition(await Grain(issue).GetSnapshotAsync()), step, most);
-
-    private static readonly TimeSpan Poll = GrainClusterFixture.PollInterval;
+    private static readonly TimeSpan PastTheLongestCommentBackoff = TimeSpan.FromMinutes(7);
 
     [Fact]
     public async Task PullRequestMeetsSecondaryLimit_WaitsTheRetryAfter_ThenOpensItOnce_WithoutRerunningTheAgent()
@@ -60,23 +47,22 @@ public sealed class GitHubFailureTests(GrainClusterFixture fixture)
         GitHub.FailNext(issue, GitHubCall.CreatePullRequest, 1, FakeGitHubIssues.SecondaryLimit(TimeSpan.FromSeconds(60)));
 
         sandbox.FinishRunner(RunnerResults.Committed(running.Branch!));
-        await AdvanceUntilAsync(() => Task.FromResult(GitHub.CallsOf(issue, GitHubCall.CreatePullRequest) == 1), Poll, TimeSpan.FromSeconds(30));
+        await fixture.PollAsync(issue);
         var limitedAt = fixture.Clock.GetUtcNow();
+        Assert.Equal(1, GitHub.CallsOf(issue, GitHubCall.CreatePullRequest));
 
-        // Less than the minute GitHub asked for: still publishing, and not asked again.
-        while (fixture.Clock.GetUtcNow() - limitedAt < TimeSpan.FromSeconds(55))
-        {
-            fixture.Clock.Advance(Poll);
-            await Task.Delay(10);
-        }
-
-        var waiting = await Grain(issue).GetSnapshotAsync();
+        // 55 s on, less than the minute GitHub asked for: still publishing, and not asked again. The advance wakes the
+        // poll timer and, on its beat, the watchdog: two ticks.
+        await fixture.AdvanceAsync(issue, TimeSpan.FromSeconds(55), ticks: 2);
+        var waiting = await SnapshotAsync(issue);
         Assert.Equal(RunState.Publishing, waiting.State);
         Assert.Equal(1, GitHub.CallsOf(issue, GitHubCall.CreatePullRequest));
 
-        await AdvanceUntilAsync(issue, s => s.State == RunState.Succeeded, Poll, TimeSpan.FromMinutes(1));
-        var done = await Grain(issue).GetSnapshotAsync();
+        await fixture.PollAsync(issue);
+
+        var done = await SnapshotAsync(issue);
         Assert.Equal(RunState.Succeeded, done.State);
+        Assert.Equal(limitedAt + TimeSpan.FromSeconds(60), done.History[^1].Transitions[^1].At);
         Assert.Equal(2, GitHub.CallsOf(issue, GitHubCall.CreatePullRequest));
         Assert.Single(GitHub.PullRequests, p => p.Issue == issue);
         Assert.Single(sandbox.Commands);
@@ -92,18 +78,27 @@ public sealed class GitHubFailureTests(GrainClusterFixture fixture)
         var (running, sandbox) = await StartRunAsync(issue);
         GitHub.FailNext(issue, GitHubCall.CreatePullRequest, 1, FakeGitHubIssues.SecondaryLimit(TimeSpan.FromMinutes(3)));
         sandbox.FinishRunner(RunnerResults.Committed(running.Branch!));
-        await AdvanceUntilAsync(() => Task.FromResult(GitHub.CallsOf(issue, GitHubCall.CreatePullRequest) == 1), Poll, TimeSpan.FromSeconds(30));
-
-        await fixture.Cluster.DeactivateAsync(Grain(issue));
-        // Two watchdog periods: the reminder re-activates the grain, which must still wait.
-        fixture.Clock.Advance(GrainClusterFixture.WatchdogPeriod);
-        await Task.Delay(50);
-        fixture.Clock.Advance(GrainClusterFixture.WatchdogPeriod);
-        await Task.Delay(50);
+        await fixture.PollAsync(issue);
+        var limitedAt = fixture.Clock.GetUtcNow();
         Assert.Equal(1, GitHub.CallsOf(issue, GitHubCall.CreatePullRequest));
 
-        await AdvanceUntilAsync(issue, s => s.State == RunState.Succeeded, GrainClusterFixture.WatchdogPeriod, TimeSpan.FromMinutes(5));
-        Assert.Equal(RunState.Succeeded, (await Grain(issue).GetSnapshotAsync()).State);
+        // Three times the grain is deactivated and only its watchdog brings it back, a minute later: one tick each
+        // (the timer its activation arms is re-armed by the watchdog's tick before it runs). Twice it must still wait.
+        for (var minute = 1; minute <= 3; minute++)
+        {
+            await fixture.Cluster.DeactivateAsync(Grain(issue));
+            await fixture.AdvanceAsync(issue, GrainClusterFixture.WatchdogPeriod);
+            if (minute < 3)
+            {
+                Assert.Equal(RunState.Publishing, (await SnapshotAsync(issue)).State);
+                Assert.Equal(1, GitHub.CallsOf(issue, GitHubCall.CreatePullRequest));
+            }
+        }
+
+        var done = await SnapshotAsync(issue);
+        Assert.Equal(RunState.Succeeded, done.State);
+        Assert.Equal(limitedAt + TimeSpan.FromMinutes(3), done.History[^1].Transitions[^1].At);
+        Assert.Equal(2, GitHub.CallsOf(issue, GitHubCall.CreatePullRequest));
         Assert.Single(GitHub.PullRequests, p => p.Issue == issue);
     }
 
@@ -114,15 +109,30 @@ public sealed class GitHubFailureTests(GrainClusterFixture fixture)
         var (running, sandbox) = await StartRunAsync(issue);
         GitHub.FailNext(issue, GitHubCall.UpdateComment, 30, FakeGitHubIssues.Outage());
 
+        // The poll ends the run and deletes its sandbox; the edit that tells the issue fails.
         sandbox.FinishRunner(RunnerResults.Committed(running.Branch!));
+        await fixture.PollAsync(issue);
         var comment = Assert.Single(GitHub.CommentsOn(issue));
-        await AdvanceUntilAsync(() => Task.FromResult(comment.Body.Contains("Done", StringComparison.Ordinal)), TimeSpan.FromMinutes(1), TimeSpan.FromHours(6));
+        Assert.Equal(1, GitHub.CallsOf(issue, GitHubCall.UpdateComment));
+        Assert.DoesNotContain("Done", comment.Body);
+
+        // Each advance makes one more try, and crosses the watchdog's beat: two ticks, the poll timer's, which tries,
+        // and the watchdog's, for which the retry is not due yet.
+        for (var tries = 2; tries <= 30; tries++)
+        {
+            await fixture.AdvanceAsync(issue, PastTheLongestCommentBackoff, ticks: 2);
+            Assert.Equal(tries, GitHub.CallsOf(issue, GitHubCall.UpdateComment));
+        }
+
+        // The 31st try goes through and settles the run, which unregisters the watchdog: only the first tick is sure.
+        await fixture.AdvanceAsync(issue, PastTheLongestCommentBackoff);
 
         Assert.Contains("Done", comment.Body);
         Assert.Contains(GitHub.PullRequests.Single(p => p.Issue == issue).Ref.Url, comment.Body);
         Assert.Equal(31, GitHub.CallsOf(issue, GitHubCall.UpdateComment));
-        var done = await Eventually.MatchesAsync(() => Grain(issue).GetSnapshotAsync(), s => s.History[^1].SandboxDeleted, "cleaned up");
+        var done = await SnapshotAsync(issue);
         Assert.Equal(RunState.Succeeded, done.State);
+        Assert.True(done.History[^1].SandboxDeleted);
         Assert.False(done.History[^1].CommentStale);
     }
 
@@ -132,18 +142,31 @@ public sealed class GitHubFailureTests(GrainClusterFixture fixture)
         var issue = fixture.NextIssue();
         var (running, sandbox) = await StartRunAsync(issue);
         GitHub.FailNext(issue, GitHubCall.UpdateComment, 1_000, FakeGitHubIssues.Outage());
+        var retryLimit = new RunOptions().CommentRetryLimit;
 
         sandbox.FinishRunner(RunnerResults.Committed(running.Branch!));
-        var moved = await AdvanceUntilAsync(issue, s => s.History[^1].CommentStale, TimeSpan.FromMinutes(10), TimeSpan.FromHours(30));
+        await fixture.PollAsync(issue);
+        var failingSince = fixture.Clock.GetUtcNow();
 
-        var flagged = await Grain(issue).GetSnapshotAsync();
+        // An hour per advance: one more failing try each (the backoff is far shorter), and two ticks, the poll timer's
+        // and the watchdog's. Short of the limit, the run is not flagged.
+        for (var hours = 1; hours < retryLimit.TotalHours; hours++)
+        {
+            await fixture.AdvanceAsync(issue, TimeSpan.FromHours(1), ticks: 2);
+            Assert.False((await SnapshotAsync(issue)).History[^1].CommentStale);
+        }
+
+        // The try at the limit flags the run, which settles it and unregisters the watchdog: only the first tick is sure.
+        await fixture.AdvanceAsync(issue, TimeSpan.FromHours(1));
+
+        var flagged = await SnapshotAsync(issue);
+        Assert.Equal(failingSince + retryLimit, fixture.Clock.GetUtcNow());
         Assert.True(flagged.History[^1].CommentStale);
-        Assert.True(moved >= new RunOptions().CommentRetryLimit, $"flagged after {moved}");
         Assert.Equal(RunState.Succeeded, flagged.State);
+        Assert.Equal((int)retryLimit.TotalHours + 1, GitHub.CallsOf(issue, GitHubCall.UpdateComment));
         Assert.Contains("working on this issue", Assert.Single(GitHub.CommentsOn(issue)).Body);
-        var page = await Eventually.MatchesAsync(() => fixture.Grains.GetGrain<IRunRegistryGrain>(0).GetPageAsync(new RunQuery(PageSize: 200)),
-            p => p.Items.Any(e => e.Key == issue.ToString() && e.CommentStale), "the registry's entry flagged");
-        Assert.Contains(page.Items, e => e.Key == issue.ToString() && e.CommentStale);
+        var page = await fixture.Grains.GetGrain<IRunRegistryGrain>(0).GetPageAsync(new RunQuery(Repository: issue.RepositoryFullName, PageSize: 200));
+        Assert.True(Assert.Single(page.Items, e => e.Key == issue.ToString()).CommentStale);
     }
 
     [Fact]
@@ -153,14 +176,23 @@ public sealed class GitHubFailureTests(GrainClusterFixture fixture)
         var actor = $"writer-{issue.Number}";
         GitHub.FailNextLookups(actor, 2, FakeGitHubIssues.Outage());
 
-        await Grain(issue).SubmitAsync(Command(actor));
-        await Eventually.TrueAsync(() => GitHub.LookupsOf(actor) == 1, "the first lookup");
-        var waiting = await Grain(issue).GetSnapshotAsync();
+        await fixture.SubmitAndTickAsync(issue, Command(actor));
+        var waiting = await SnapshotAsync(issue);
+        Assert.Equal(1, GitHub.LookupsOf(actor));
         Assert.Equal(1, waiting.PendingCommands);
         Assert.Empty(waiting.History);
 
-        await AdvanceUntilAsync(issue, s => s.State == RunState.Running, Poll, TimeSpan.FromMinutes(5));
-        Assert.Equal(RunState.Running, (await Grain(issue).GetSnapshotAsync()).State);
+        // The lookup waits 10 s, then 20 s, each plus up to a quarter. Each advance of a minute lands on the watchdog's
+        // beat (it was registered at the submit): two ticks, the poll timer's, which looks up again, and the watchdog's.
+        await fixture.AdvanceAsync(issue, GrainClusterFixture.WatchdogPeriod, ticks: 2);
+        Assert.Equal(2, GitHub.LookupsOf(actor));
+        Assert.Equal(1, (await SnapshotAsync(issue)).PendingCommands);
+
+        await fixture.AdvanceAsync(issue, GrainClusterFixture.WatchdogPeriod, ticks: 2);
+
+        var running = await SnapshotAsync(issue);
+        Assert.Equal(RunState.Running, running.State);
+        Assert.Equal(fixture.Clock.GetUtcNow(), running.History[^1].Transitions[0].At);
         Assert.Equal(3, GitHub.LookupsOf(actor));
         Assert.DoesNotContain(GitHub.OtherReactions, r => r.Issue == issue);
     }
@@ -172,10 +204,21 @@ public sealed class GitHubFailureTests(GrainClusterFixture fixture)
         var actor = $"writer-{issue.Number}";
         GitHub.FailNextLookups(actor, 100, FakeGitHubIssues.Outage());
 
-        await Grain(issue).SubmitAsync(Command(actor, CommandSource.Comment, commentId: 7_000 + issue.Number));
-        await AdvanceUntilAsync(issue, s => s.PendingCommands == 0, Poll, TimeSpan.FromMinutes(10));
+        // The submit's tick makes the first lookup. The later ones wait at most 12.5 s, 25 s and 50 s, and the denial
+        // 100 s. Each advance of a minute lands on the watchdog's beat: two ticks. Lookups 2 to 4 come at minutes 1 to
+        // 3; minute 4 is still within the last wait.
+        await fixture.SubmitAndTickAsync(issue, Command(actor, CommandSource.Comment, commentId: 7_000 + issue.Number));
+        for (var minute = 1; minute <= 4; minute++)
+        {
+            await fixture.AdvanceAsync(issue, GrainClusterFixture.WatchdogPeriod, ticks: 2);
+            Assert.Equal(Math.Min(minute + 1, CommandAuthorization.MaxLookups), GitHub.LookupsOf(actor));
+            Assert.Equal(1, (await SnapshotAsync(issue)).PendingCommands);
+        }
 
-        var snapshot = await Grain(issue).GetSnapshotAsync();
+        // Minute 5 denies the command; that settles the issue and unregisters the watchdog: only the first tick is sure.
+        await fixture.AdvanceAsync(issue, GrainClusterFixture.WatchdogPeriod);
+
+        var snapshot = await SnapshotAsync(issue);
         Assert.Equal(0, snapshot.PendingCommands);
         Assert.Empty(snapshot.History);
         Assert.Equal(CommandAuthorization.MaxLookups, GitHub.LookupsOf(actor));

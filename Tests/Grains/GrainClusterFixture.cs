@@ -34,6 +34,7 @@ public class GrainClusterFixture : IAsyncLifetime
     public FakeRepositoryMirror Mirror { get; } = new();
     public TickSignals Ticks { get; } = new();
     public RecordingGrainStorage Storage { get; } = new();
+    public WatchdogSignals Watchdogs { get; } = new();
     public InProcessTestCluster Cluster { get; private set; } = null!;
 
     public IGrainFactory Grains => Cluster.Client;
@@ -74,6 +75,7 @@ public class GrainClusterFixture : IAsyncLifetime
         });
         Cluster = builder.Build();
         await Cluster.DeployAsync();
+        Watchdogs.Listen(Cluster.Silos.Single().SiloAddress);
     }
 
     /// <summary>Moves the clock one poll interval and awaits the tick of the issue's grain that it caused.</summary>
@@ -81,12 +83,13 @@ public class GrainClusterFixture : IAsyncLifetime
 
     /// <summary>
     /// Moves the clock and awaits the <paramref name="ticks"/> ticks of the issue's grain that it causes: one for its
-    /// poll timer (a one-shot timer fires once however far the clock jumps), and one more when the watchdog is due
-    /// too, after the timer. A timer due at the same instant as the watchdog may lose its tick to the watchdog's,
-    /// which re-arms it; tests keep the two apart.
+    /// poll timer (a one-shot timer fires once however far the clock jumps), and one more when the jump passes the
+    /// watchdog's beat, which comes after the timer's tick. A timer due at the very instant of the beat may lose its
+    /// tick to the watchdog's, which re-arms it; tests keep the two apart.
     /// </summary>
     public async Task AdvanceAsync(IssueKey issue, TimeSpan by, int ticks = 1)
     {
+        await Watchdogs.ArmedAsync(Grains.GetGrain<ISandboxGrain>(issue.ToString()).GetGrainId());
         var ticked = Ticks.NextAsync(issue, ticks);
         Clock.Advance(by);
         await ticked;
@@ -101,7 +104,11 @@ public class GrainClusterFixture : IAsyncLifetime
         return answer.Outcome;
     }
 
-    public async Task DisposeAsync() => await Cluster.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        await Cluster.DisposeAsync();
+        Watchdogs.Dispose();
+    }
 }
 
 [CollectionDefinition(Name)]

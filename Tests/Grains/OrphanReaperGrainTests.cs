@@ -20,10 +20,10 @@ public sealed class OrphanReaperGrainTests(GrainClusterFixture fixture)
     public async Task Reap_DeletesOnlyOurSandboxesThatNoLiveRunOwns()
     {
         var running = fixture.NextIssue();
-        await fixture.Grains.GetGrain<ISandboxGrain>(running.ToString()).SubmitAsync(
+        await fixture.SubmitAndTickAsync(running,
             new IssueCommand(CommandKind.Run, CommandSource.Label, "maintainer", $"reaper-{running.Number}", new IssueText("Owned", "")));
-        var owned = await Fakes.Eventually.MatchesAsync(() => fixture.Grains.GetGrain<ISandboxGrain>(running.ToString()).GetSnapshotAsync(),
-            s => s.State == RunState.Running, "a live run");
+        var owned = await fixture.Grains.GetGrain<ISandboxGrain>(running.ToString()).GetSnapshotAsync();
+        Assert.Equal(RunState.Running, owned.State);
         var unknownRun = await PlantAsync("orphan-unknown-run", Ours(running.ToString(), "not-a-run-of-this-issue"));
         var unknownIssue = await PlantAsync("orphan-unknown-issue", Ours(fixture.NextIssue().ToString(), "ghost"));
         var otherInstance = await PlantAsync("someone-elses", new Dictionary<string, string>(Ours(fixture.NextIssue().ToString(), "ghost")) { [SandboxLabels.Instance] = "another-installation" });

@@ -1,5 +1,3 @@
-using SandboxAgents.Tests.Fakes;
-
 namespace SandboxAgents.Tests.Grains;
 
 [Collection(QueueClusterCollection.Name)]
@@ -7,62 +5,64 @@ public sealed class RunQueueTests(QueueClusterFixture fixture)
 {
     private ISandboxGrain Grain(IssueKey issue) => fixture.Grains.GetGrain<ISandboxGrain>(issue.ToString());
 
-    private async Task<SubmitOutcome> SubmitAsync(IssueKey issue, CommandKind kind = CommandKind.Run) => (await Grain(issue).SubmitAsync(
-        new IssueCommand(kind, CommandSource.Label, "maintainer", $"queue-{issue.Number}-{kind}-{Guid.NewGuid():N}", new IssueText("Queued work", "")))).Outcome;
+    private static IssueCommand Command(IssueKey issue, CommandKind kind = CommandKind.Run) =>
+        new(kind, CommandSource.Label, "maintainer", $"queue-{issue.Number}-{kind}-{Guid.NewGuid():N}", new IssueText("Queued work", ""));
 
-    private Task<IssueSnapshot> WaitForAsync(IssueKey issue, Func<IssueSnapshot, bool> condition, string what) =>
-        Eventually.MatchesAsync(() => Grain(issue).GetSnapshotAsync(), condition, $"{issue}: {what}");
+    private IRunQueueGrain Queue => fixture.Grains.GetGrain<IRunQueueGrain>(0);
 
-    private async Task PollUntilAsync(Func<Task<bool>> condition, string what)
-    {
-        for (var polls = 0; polls < 100; polls++)
-        {
-            if (await condition()) return;
-            fixture.Clock.Advance(GrainClusterFixture.PollInterval);
-            await Task.Delay(5);
-        }
-
-        throw new TimeoutException($"Still not {what} after 100 poll intervals.");
-    }
+    private static string Ticket(IssueKey issue, IssueSnapshot snapshot) => $"{issue}/{snapshot.RunId}";
 
     [Fact]
     public async Task SecondRun_WaitsInLine_SaysWhere_ThenStartsWhenTheFirstEnds()
     {
         var (first, second) = (fixture.NextIssue(), fixture.NextIssue());
-        await SubmitAsync(first);
-        var running = await WaitForAsync(first, s => s.State == RunState.Running, "first running");
+        await fixture.SubmitAndTickAsync(first, Command(first));
+        var running = await Grain(first).GetSnapshotAsync();
+        Assert.Equal(RunState.Running, running.State);
 
-        await SubmitAsync(second);
-        await PollUntilAsync(async () => fixture.GitHub.CommentsOn(second).Any(c => c.Body.Contains("number 1 in line", StringComparison.Ordinal)), "the second told its place");
-        Assert.Equal(RunState.Queued, (await Grain(second).GetSnapshotAsync()).State);
-        Assert.Null(fixture.Sandboxes.ForRun((await Grain(second).GetSnapshotAsync()).RunId!));
+        // The second comes 2 s after the first, so their polls never fall on the same instant: each advance below wakes
+        // one of them, and the first has given its slot back before the second asks again.
+        fixture.Clock.Advance(TimeSpan.FromSeconds(2));
+        await fixture.SubmitAndTickAsync(second, Command(second));
+        var waiting = await Grain(second).GetSnapshotAsync();
+        Assert.Equal(RunState.Queued, waiting.State);
+        Assert.Contains(fixture.GitHub.CommentsOn(second), c => c.Body.Contains("number 1 in line", StringComparison.Ordinal));
+        Assert.Null(fixture.Sandboxes.ForRun(waiting.RunId!));
+        Assert.Equal([Ticket(second, waiting)], (await Queue.GetLineAsync()).Waiting);
 
         fixture.Sandboxes.ForRun(running.RunId!)!.FinishRunner(RunnerResults.NoChanges(running.Branch!));
-        await PollUntilAsync(async () => (await Grain(second).GetSnapshotAsync()).State == RunState.Running, "the second started");
-
+        await fixture.AdvanceAsync(first, TimeSpan.FromSeconds(3));
         Assert.Equal(RunState.NoChanges, (await Grain(first).GetSnapshotAsync()).State);
-        var line = await fixture.Grains.GetGrain<IRunQueueGrain>(0).GetLineAsync();
-        Assert.Equal([$"{second}/{(await Grain(second).GetSnapshotAsync()).RunId}"], line.Running);
+        Assert.Empty((await Queue.GetLineAsync()).Running);
 
-        await SubmitAsync(second, CommandKind.Cancel);
-        await PollUntilAsync(async () => (await fixture.Grains.GetGrain<IRunQueueGrain>(0).GetLineAsync()).Running.Count == 0, "the slot given back");
+        await fixture.AdvanceAsync(second, TimeSpan.FromSeconds(2));
+
+        var started = await Grain(second).GetSnapshotAsync();
+        Assert.Equal(RunState.Running, started.State);
+        Assert.Equal(fixture.Clock.GetUtcNow(), started.History[^1].Transitions.Single(t => t.State == RunState.Provisioning).At);
+        var line = await Queue.GetLineAsync();
+        Assert.Equal([Ticket(second, started)], line.Running);
+        Assert.Empty(line.Waiting);
+
+        await fixture.SubmitAndTickAsync(second, Command(second, CommandKind.Cancel));
+        Assert.Empty((await Queue.GetLineAsync()).Running);
     }
 
     [Fact]
     public async Task CancellingAQueuedRun_TakesItOutOfLine()
     {
         var (holder, waiter) = (fixture.NextIssue(), fixture.NextIssue());
-        await SubmitAsync(holder);
-        await WaitForAsync(holder, s => s.State == RunState.Running, "holder running");
-        await SubmitAsync(waiter);
-        await PollUntilAsync(async () => (await fixture.Grains.GetGrain<IRunQueueGrain>(0).GetLineAsync()).Waiting.Count == 1, "the waiter in line");
+        await fixture.SubmitAndTickAsync(holder, Command(holder));
+        Assert.Equal(RunState.Running, (await Grain(holder).GetSnapshotAsync()).State);
+        await fixture.SubmitAndTickAsync(waiter, Command(waiter));
+        Assert.Equal([Ticket(waiter, await Grain(waiter).GetSnapshotAsync())], (await Queue.GetLineAsync()).Waiting);
 
-        await SubmitAsync(waiter, CommandKind.Cancel);
+        await fixture.SubmitAndTickAsync(waiter, Command(waiter, CommandKind.Cancel));
 
-        await PollUntilAsync(async () => (await fixture.Grains.GetGrain<IRunQueueGrain>(0).GetLineAsync()).Waiting.Count == 0, "the waiter out of line");
+        Assert.Empty((await Queue.GetLineAsync()).Waiting);
         Assert.Equal(RunState.Cancelled, (await Grain(waiter).GetSnapshotAsync()).State);
-        await SubmitAsync(holder, CommandKind.Cancel);
-        await PollUntilAsync(async () => (await fixture.Grains.GetGrain<IRunQueueGrain>(0).GetLineAsync()).Running.Count == 0, "the slot given back");
+        await fixture.SubmitAndTickAsync(holder, Command(holder, CommandKind.Cancel));
+        Assert.Empty((await Queue.GetLineAsync()).Running);
     }
 
     [Fact]

@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-
 namespace SandboxAgents.Tests.Grains;
 
 [Collection(GrainClusterCollection.Name)]
@@ -75,11 +73,12 @@ public sealed class RunRegistryGrainTests(GrainClusterFixture fixture)
         var reference = fixture.Grains.CreateObjectReference<IRunRegistryObserver>(observer);
         await registry.SubscribeAsync(reference);
 
+        var bothSeen = observer.SeenAsync(2);
         await registry.RecordAsync(Entry("o/r", 1, RunState.Queued, 1));
         await registry.RecordAsync(Entry("o/r", 1, RunState.Running, 1) with { UpdatedAt = Start.AddMinutes(2) });
-        await SandboxAgents.Tests.Fakes.Eventually.TrueAsync(() => observer.Seen.Count == 2, "both changes pushed");
 
-        Assert.Equal([RunState.Queued, RunState.Running], observer.Seen.Select(e => e.State));
+        // The registry pushes to its observers in one-way calls, which may arrive after RecordAsync has returned.
+        Assert.Equal([RunState.Queued, RunState.Running], (await bothSeen).Select(e => e.State));
         await registry.UnsubscribeAsync(reference);
     }
 
@@ -87,20 +86,44 @@ public sealed class RunRegistryGrainTests(GrainClusterFixture fixture)
     public async Task IssueGrain_RecordsItsRun_InTheServiceRegistry()
     {
         var issue = fixture.NextIssue();
-        await fixture.Grains.GetGrain<ISandboxGrain>(issue.ToString()).SubmitAsync(
+        await fixture.SubmitAndTickAsync(issue,
             new IssueCommand(CommandKind.Run, CommandSource.Label, "maintainer", $"registry-{issue.Number}", new IssueText("Registered", "")));
 
-        var page = await SandboxAgents.Tests.Fakes.Eventually.MatchesAsync(
-            () => fixture.Grains.GetGrain<IRunRegistryGrain>(0).GetPageAsync(new RunQuery(Repository: issue.RepositoryFullName, PageSize: 200)),
-            p => p.Items.Any(r => r.Key == issue.ToString() && r.State == RunState.Running), "the issue's run in the registry");
-
-        Assert.Equal("Registered", page.Items.Single(r => r.Key == issue.ToString()).Title);
+        // The tick that started the run recorded it.
+        var page = await fixture.Grains.GetGrain<IRunRegistryGrain>(0).GetPageAsync(new RunQuery(Repository: issue.RepositoryFullName, PageSize: 200));
+        var entry = Assert.Single(page.Items, r => r.Key == issue.ToString());
+        Assert.Equal((RunState.Running, "Registered", fixture.Clock.GetUtcNow()), (entry.State, entry.Title, entry.UpdatedAt));
     }
 
     private sealed class RecordingObserver : IRunRegistryObserver
     {
-        public ConcurrentQueue<RunEntry> Seen { get; } = new();
+        private readonly List<RunEntry> _seen = [];
+        private readonly List<(int Count, TaskCompletionSource<IReadOnlyList<RunEntry>> Seen)> _waiting = [];
 
-        public void OnRunChanged(RunEntry entry) => Seen.Enqueue(entry);
+        /// <summary>Completes with the entries seen once there are <paramref name="count"/> of them.</summary>
+        public Task<IReadOnlyList<RunEntry>> SeenAsync(int count)
+        {
+            var seen = new TaskCompletionSource<IReadOnlyList<RunEntry>>(TaskCreationOptions.RunContinuationsAsynchronously);
+            lock (_seen)
+            {
+                if (_seen.Count >= count) seen.SetResult([.. _seen]);
+                else _waiting.Add((count, seen));
+            }
+
+            return seen.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        }
+
+        public void OnRunChanged(RunEntry entry)
+        {
+            lock (_seen)
+            {
+                _seen.Add(entry);
+                foreach (var waiter in _waiting.Where(w => w.Count <= _seen.Count).ToList())
+                {
+                    _waiting.Remove(waiter);
+                    waiter.Seen.SetResult([.. _seen]);
+                }
+            }
+        }
     }
 }

@@ -22,7 +22,19 @@ public sealed class TickSignals : IRunTickObserver
         var awaited = new Awaited(ticks);
         var waiting = _waiting.GetOrAdd(issue, _ => []);
         lock (waiting) waiting.Add(awaited);
-        return awaited.Done.Task.WaitAsync(Bound);
+        return WithinBoundAsync(issue, ticks, awaited);
+    }
+
+    private static async Task WithinBoundAsync(IssueKey issue, int ticks, Awaited awaited)
+    {
+        try
+        {
+            await awaited.Done.Task.WaitAsync(Bound);
+        }
+        catch (TimeoutException)
+        {
+            throw new TimeoutException($"{issue}: {ticks - awaited.Left} of the {ticks} ticks awaited came within {Bound}.");
+        }
     }
 
     public void TickCompleted(IssueKey issue)
@@ -38,6 +50,7 @@ public sealed class TickSignals : IRunTickObserver
 
     private sealed class Awaited(int ticks)
     {
+        /// <summary>Ticks still to come; changed under the lock of the issue's list.</summary>
         public int Left { get; set; } = ticks;
 
         public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
