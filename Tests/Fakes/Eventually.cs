@@ -9,14 +9,23 @@ public static class Eventually
     /// <summary>Generous: on two busy cores a whole run can take many times its unloaded duration.</summary>
     public static readonly TimeSpan DefaultBound = TimeSpan.FromSeconds(90);
 
+    /// <summary>
+    /// Looks again soon at first, then less often: a long wait (a whole run in a child process) costs a few reads a
+    /// second instead of a hundred, and on two cores those reads compete with the work being waited for.
+    /// </summary>
+    private static readonly TimeSpan FirstPause = TimeSpan.FromMilliseconds(10);
+    private static readonly TimeSpan LongestPause = TimeSpan.FromMilliseconds(100);
+
     public static async Task<T> MatchesAsync<T>(Func<Task<T>> read, Func<T, bool> condition, string what, TimeSpan? within = null)
     {
         var deadline = DateTime.UtcNow + (within ?? DefaultBound);
         var value = await read();
+        var pause = FirstPause;
         while (!condition(value))
         {
             if (DateTime.UtcNow > deadline) throw new TimeoutException($"Gave up waiting for {what}; last value: {value}");
-            await Task.Delay(10);
+            await Task.Delay(pause);
+            pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 3 / 2, LongestPause.Ticks));
             value = await read();
         }
 
