@@ -77,8 +77,7 @@ public sealed class GitHubFailureEndToEndTests(LocalServiceFixture service)
             Assert.Single(service.Git.Show(branch, "README.md").Split('\n'), line => line == "Fixed by the agent.");
             var states = done["history"]!.AsArray()[^1]!["transitions"]!.AsArray().Select(t => t!["state"]!.GetValue<string>());
             Assert.Equal(["Queued", "Provisioning", "Running", "Publishing", "Succeeded"], states);
-            var comment = Assert.Single(Comments(number));
-            await Eventually.TrueAsync(() => comment["body"]!.GetValue<string>().Contains("Done", StringComparison.Ordinal), "the final comment");
+            await service.FinalCommentAsync(number, "Done");
         }
         finally
         {

@@ -146,6 +146,18 @@ public abstract class ServiceFixture : IAsyncLifetime
     public Task<JsonObject> WaitForStateAsync(int number, string state) =>
         Eventually.MatchesAsync(async () => (await GetTaskAsync(number))!, t => t?["state"]?.GetValue<string>() == state, $"issue {number} {state}")!;
 
+    /// <summary>
+    /// Waits until the issue's one status comment says <paramref name="words"/>. The API can show a run's ending while
+    /// the tick that reached it is still under way (reads interleave with it), and the comment is written later in
+    /// that tick; a run that ends within its first tick has no comment before then.
+    /// </summary>
+    public async Task<JsonObject> FinalCommentAsync(int number, string words)
+    {
+        await Eventually.TrueAsync(() => GitHub.CommentsOn(Repository, number) is [var comment] && comment["body"]!.GetValue<string>().Contains(words, StringComparison.Ordinal),
+            $"the status comment of #{number} to say '{words}'");
+        return Assert.Single(GitHub.CommentsOn(Repository, number));
+    }
+
     public async Task DisposeAsync()
     {
         Http?.Dispose();

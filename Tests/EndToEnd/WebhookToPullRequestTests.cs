@@ -43,8 +43,7 @@ public abstract class WebhookToPullRequestTests(ServiceFixture service)
         Assert.Equal(pull["html_url"]!.GetValue<string>(), done["pullRequestUrl"]!.GetValue<string>());
 
         Assert.Contains($"issue:{ServiceFixture.Repository}#101:eyes", service.GitHub.Reactions.Keys);
-        var comment = Assert.Single(Comments(101));
-        await Eventually.TrueAsync(() => comment["body"]!.GetValue<string>().Contains(pull["html_url"]!.GetValue<string>(), StringComparison.Ordinal), "the comment links the pull request");
+        var comment = await service.FinalCommentAsync(101, pull["html_url"]!.GetValue<string>());
         Assert.True(comment["edits"]!.GetValue<int>() >= 1);
         await WaitForSandboxesGoneAsync();
         Assert.True((await service.GetTaskAsync(101))!["history"]![0]!["sandboxDeleted"]!.GetValue<bool>());
@@ -60,8 +59,7 @@ public abstract class WebhookToPullRequestTests(ServiceFixture service)
 
         Assert.DoesNotContain(done["branch"]!.GetValue<string>(), service.Git.Branches());
         Assert.DoesNotContain(service.GitHub.PullRequestsFor(ServiceFixture.Repository), p => p["head"]!["ref"]!.GetValue<string>() == done["branch"]!.GetValue<string>());
-        var comment = Assert.Single(Comments(102));
-        await Eventually.TrueAsync(() => comment["body"]!.GetValue<string>().Contains("without changes", StringComparison.Ordinal), "the comment says so");
+        await service.FinalCommentAsync(102, "without changes");
     }
 
     [Fact]
@@ -74,8 +72,7 @@ public abstract class WebhookToPullRequestTests(ServiceFixture service)
 
         var error = done["error"]!.GetValue<string>();
         Assert.Contains("exited with code 1", error);
-        var comment = Assert.Single(Comments(103));
-        await Eventually.TrueAsync(() => comment["body"]!.GetValue<string>().Contains(error, StringComparison.Ordinal), "the reason is on the issue");
+        await service.FinalCommentAsync(103, error);
     }
 
     [Fact]
@@ -128,7 +125,7 @@ public abstract class WebhookToPullRequestTests(ServiceFixture service)
         Assert.Equal((HttpStatusCode.OK, HttpStatusCode.OK), (first.StatusCode, second.StatusCode));
         var done = await service.WaitForStateAsync(106, "NoChanges");
         Assert.Single(done["history"]!.AsArray());
-        Assert.Single(Comments(106));
+        await service.FinalCommentAsync(106, "without changes");
     }
 
     [Theory]
