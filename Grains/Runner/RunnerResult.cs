@@ -58,7 +58,17 @@ public sealed record AgentResult(
     [property: JsonPropertyName("total_cost_usd")] decimal? TotalCostUsd,
     [property: JsonPropertyName("num_turns")] int? NumTurns,
     [property: JsonPropertyName("result")] string? Result,
-    [property: JsonPropertyName("permission_denials")] JsonElement? PermissionDenialList)
+    [property: JsonPropertyName("permission_denials")] JsonElement? PermissionDenialList,
+    [property: JsonPropertyName("errors")] IReadOnlyList<string>? Errors = null)
 {
     public int PermissionDenials => PermissionDenialList is { ValueKind: JsonValueKind.Array } list ? list.GetArrayLength() : 0;
+
+    /// <summary>
+    /// Why the agent says it stopped: its <c>errors</c> (the turn and budget limits), or its <c>result</c> when it
+    /// flags an error (an API failure reported as <c>success</c> with <c>is_error</c>). Agent-written: untrusted text.
+    /// </summary>
+    public string? StatedReason =>
+        Errors?.Where(e => !string.IsNullOrWhiteSpace(e)).ToList() is { Count: > 0 } errors ? string.Join("; ", errors)
+        : IsError && !string.IsNullOrWhiteSpace(Result) ? Result
+        : null;
 }

@@ -71,7 +71,7 @@ public abstract class WebhookToPullRequestTests(ServiceFixture service)
         await WaitForSandboxesGoneAsync();
 
         var error = done["error"]!.GetValue<string>();
-        Assert.Contains("exited with code 1", error);
+        Assert.Equal("The agent reported an error: Could not understand the build (error_during_execution, exit code 1).", error);
         await service.FinalCommentAsync(103, error);
     }
 

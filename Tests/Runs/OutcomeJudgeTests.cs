@@ -52,4 +52,31 @@ public sealed class OutcomeJudgeTests
         Assert.Equal(RunState.Failed, verdict.State);
         Assert.Contains("could not clone", verdict.Reason);
     }
+
+    /// <summary>What the real CLI prints when it stops (agents/CLAUDE-CLI.md): the reason is in errors[] or result, the exit code is 1.</summary>
+    [Theory]
+    [InlineData("error_max_turns", true, null, "[\"Reached maximum number of turns (50)\"]", "Reached maximum number of turns (50) (error_max_turns, exit code 1).")]
+    [InlineData("error_max_budget_usd", true, null, "[\"Reached maximum budget ($1)\"]", "Reached maximum budget ($1) (error_max_budget_usd, exit code 1).")]
+    [InlineData("success", true, "Invalid API key · Fix external API key", null, "Invalid API key · Fix external API key (success, exit code 1).")]
+    [InlineData("success", true, "Not logged in · Please run /login", null, "Not logged in · Please run /login (success, exit code 1).")]
+    public void Judge_TheCliSaysWhy_TheReasonIsItsWordsThenTheExitCode(string subtype, bool isError, string? said, string? errors, string expected)
+    {
+        var agent = new System.Text.Json.Nodes.JsonObject { ["type"] = "result", ["subtype"] = subtype, ["is_error"] = isError, ["num_turns"] = 51, ["total_cost_usd"] = 0.9 };
+        if (said is not null) agent["result"] = said;
+        if (errors is not null) agent["errors"] = System.Text.Json.Nodes.JsonNode.Parse(errors);
+        var line = new System.Text.Json.Nodes.JsonObject
+        {
+            ["outcome"] = "no_changes", ["branch"] = "agent/issue-1-abc", ["baseBranch"] = "main", ["commits"] = 0, ["agentExitCode"] = 1, ["agentResult"] = agent,
+        }.ToJsonString();
+        Assert.True(RunnerResult.TryParse(System.Text.Encoding.UTF8.GetBytes(line), out var result, out var error), error);
+
+        var verdict = OutcomeJudge.Judge(result);
+
+        Assert.Equal(RunState.Failed, verdict.State);
+        Assert.Equal($"The agent reported an error: {expected}", verdict.Reason);
+    }
+
+    [Fact]
+    public void Judge_ExitNonZero_ResultWithoutAReason_FallsBackToTheExitCode() =>
+        Assert.Equal("The agent exited with code 2.", OutcomeJudge.Judge(Result(exit: 2, agent: Agent())).Reason);
 }
