@@ -19,16 +19,25 @@ public sealed class RunnerLauncher(
     IOptions<AgentOptions> agent,
     IOptions<RunOptions> runs)
 {
+    /// <summary>
+    /// What every agent gets unless <c>Agent:Environment</c> says otherwise: no telemetry, error reports or update
+    /// checks from the CLI, which the egress filter would refuse anyway and which only slow it down.
+    /// </summary>
+    private static readonly Dictionary<string, string> AgentDefaults = new(StringComparer.Ordinal)
+    {
+        ["CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC"] = "1",
+    };
+
     public SandboxSpec SpecFor(IssueKey issue, RunRecord run, DateTimeOffset now)
     {
-        var environment = new Dictionary<string, string>(agent.Value.Environment, StringComparer.Ordinal)
-        {
-            [RunnerEnvironment.Branch] = run.Branch,
-            [RunnerEnvironment.BaseBranch] = run.BaseBranch ?? throw new InvalidOperationException($"Run {run.RunId} has no base yet."),
-            [RunnerEnvironment.BaseCommit] = run.BaseCommit ?? throw new InvalidOperationException($"Run {run.RunId} has no base yet."),
-            [RunnerEnvironment.IssueNumber] = issue.Number.ToString(CultureInfo.InvariantCulture),
-            [RunnerEnvironment.AgentCommand] = run.Settings.AgentCommand,
-        };
+        var environment = new Dictionary<string, string>(AgentDefaults, StringComparer.Ordinal);
+        foreach (var (name, value) in agent.Value.Environment) environment[name] = value;
+        environment[RunnerEnvironment.Branch] = run.Branch;
+        environment[RunnerEnvironment.BaseBranch] = run.BaseBranch ?? throw new InvalidOperationException($"Run {run.RunId} has no base yet.");
+        environment[RunnerEnvironment.BaseCommit] = run.BaseCommit ?? throw new InvalidOperationException($"Run {run.RunId} has no base yet.");
+        environment[RunnerEnvironment.IssueNumber] = issue.Number.ToString(CultureInfo.InvariantCulture);
+        environment[RunnerEnvironment.AgentCommand] = run.Settings.AgentCommand;
+
         foreach (var (name, value) in model.Environment(issue, run, now)) environment[name] = value;
         return new SandboxSpec(run.SandboxName, SandboxLabels.For(runs.Value.InstanceId, issue, run.RunId), environment);
     }

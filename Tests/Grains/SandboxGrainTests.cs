@@ -47,6 +47,7 @@ public sealed class SandboxGrainTests(GrainClusterFixture fixture)
         Assert.Equal(snapshot.RunId, sandbox.Labels[SandboxLabels.Run]);
         Assert.Equal("grain-tests", sandbox.Labels[SandboxLabels.Instance]);
         Assert.Equal(snapshot.Branch, sandbox.Spec.Environment[RunnerEnvironment.Branch]);
+        Assert.Equal("1", sandbox.Spec.Environment["CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC"]);
         Assert.Equal(("main", FakeRepositoryMirror.BaseCommit),
             (sandbox.Spec.Environment[RunnerEnvironment.BaseBranch], sandbox.Spec.Environment[RunnerEnvironment.BaseCommit]));
         Assert.Equal($"base bundle of {issue} for {snapshot.RunId}", sandbox.ReadFile(RunnerFiles.BaseBundle));
