@@ -9,5 +9,5 @@ public sealed class QueuePlace
     /// <summary>1 = next in line; null when not waiting.</summary>
     [Id(1)] public int? Position { get; set; }
 
-    public bool IsHeld => HoldsSlot || Position is not null;
+    public bool IsInQueue => HoldsSlot || Position is not null;
 }

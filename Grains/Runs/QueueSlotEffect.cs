@@ -8,9 +8,9 @@ namespace SandboxAgents.Runs;
 /// </summary>
 public sealed class QueueSlotEffect(IGrainFactory grains, IOptions<RunOptions> options) : IRunEffect
 {
-    public bool IsSettled(IssueState issue, RunRecord run) => !run.Queue.IsHeld;
+    public bool IsSettled(IssueState issue, RunRecord run) => !run.Queue.IsInQueue;
 
-    public bool IsDue(RunContext context, RunRecord run) => run.State.IsTerminal() && !run.NeedsSandboxCleanup && run.Queue.IsHeld;
+    public bool IsDue(RunContext context, RunRecord run) => run.State.IsTerminal() && !run.NeedsSandboxCleanup && run.Queue.IsInQueue;
 
     public async Task ApplyAsync(RunContext context, RunRecord run, CancellationToken cancellationToken)
     {

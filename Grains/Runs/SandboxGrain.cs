@@ -53,9 +53,11 @@ public sealed partial class SandboxGrain(
             : CommandJudge.Judge(command, state.State, _inbox.After(state.State.LastCommand).Select(c => c.Command));
         // The inbox may have taken the same delivery while this call waited for its write.
         if (outcome == SubmitOutcome.Accepted && !await _inbox.AddAsync(command, state.State.LastCommand)) outcome = SubmitOutcome.DuplicateDelivery;
-        if (outcome == SubmitOutcome.DuplicateDelivery) LogDuplicateDelivery(logger, Key, command.DeliveryId!);
-        else if (outcome != SubmitOutcome.Accepted) LogNotTaken(logger, Key, command.Kind, command.Source, command.Actor, outcome);
-        if (outcome != SubmitOutcome.Accepted) return new CommandAnswer(outcome, Snapshot());
+        if (outcome != SubmitOutcome.Accepted)
+        {
+            LogNotTaken(command, outcome);
+            return new CommandAnswer(outcome, Snapshot());
+        }
 
         // A cancel must not wait behind a slow step (a sandbox still starting): abort it, the next tick cancels the run.
         if (command.Kind == CommandKind.Cancel && _step is { } step) await step.CancelAsync();
@@ -190,7 +192,7 @@ public sealed partial class SandboxGrain(
         var outcome = CommandJudge.Judge(command, state.State, []);
         if (outcome != SubmitOutcome.Accepted)
         {
-            LogNotTaken(logger, Key, command.Kind, command.Source, command.Actor, outcome);
+            LogNotTaken(command, outcome);
             return;
         }
 
@@ -249,6 +251,12 @@ public sealed partial class SandboxGrain(
         {
             LogAcknowledgeFailed(logger, ex, Key);
         }
+    }
+
+    private void LogNotTaken(IssueCommand command, SubmitOutcome outcome)
+    {
+        if (outcome == SubmitOutcome.DuplicateDelivery) LogDuplicateDelivery(logger, Key, command.DeliveryId!);
+        else LogNotTaken(logger, Key, command.Kind, command.Source, command.Actor, outcome);
     }
 
     private async Task EnsureWatchdogAsync()
