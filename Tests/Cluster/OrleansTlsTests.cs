@@ -145,6 +145,8 @@ public sealed class OrleansTlsTests(OrleansTlsTests.TlsCluster cluster, ITestOut
                 client.UseLocalhostClustering(gatewayPort, serviceId: clusterId, clusterId: clusterId);
                 client.UseOrleansTls(tls);
                 client.UseConnectionRetryFilter((_, _) => Task.FromResult(false));
+                // Not retried, so the one attempt gets room: a TLS handshake with a busy silo on two loaded cores overran the default 5 s.
+                client.Configure<Orleans.Configuration.ConnectionOptions>(o => o.OpenConnectionTimeout = TimeSpan.FromSeconds(20));
             });
             var host = new AsyncHost(builder.Build());
             try
