@@ -69,7 +69,9 @@ public sealed class AppEndToEndTests(AppServiceFixture service)
         {
             await service.GitHub.DeliverAsync("issues", Labeled(203, "Fix it slowly [slow-edit]"));
             await service.WaitForStateAsync(203, "Running");
-            var first = await Eventually.MatchesAsync(() => Task.FromResult(RunTokensSince(since)), t => t.Count == 1, "the run's first token");
+            // Waits on the count, so that a time-out says how many tokens there were.
+            await Eventually.MatchesAsync(() => Task.FromResult(RunTokensSince(since).Count), count => count == 1, "the run's first token");
+            var first = RunTokensSince(since);
             Assert.Single(first);
 
             service.Clock.Advance(TimeSpan.FromMinutes(11));
