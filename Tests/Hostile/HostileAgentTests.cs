@@ -100,6 +100,7 @@ public sealed class HostileAgentTests(HostileServiceFixture service)
         var daemon = HostileRun.Dumps(service.Model, "daemon");
 
         // The spies saw a lot: every phase sent what it could read of every process and file.
+        Assert.EndsWith("answered 200", run.Outcome("spy-agent"), StringComparison.Ordinal);
         Assert.NotEmpty(agent);
         Assert.NotEmpty(filter);
         Assert.NotEmpty(daemon);

