@@ -39,7 +39,18 @@ public sealed record RunSummary(
     [property: Id(11)] int? Turns,
     [property: Id(12)] IReadOnlyList<StateChange> Transitions,
     [property: Id(13)] IReadOnlyList<string>? BlockedHosts = null,
-    [property: Id(14)] bool CommentStale = false);
+    [property: Id(14)] bool CommentStale = false,
+    [property: Id(15)] string? Model = null,
+    [property: Id(16)] IReadOnlyList<CheckSummary>? Checks = null,
+    [property: Id(17)] string? IncompleteBecause = null,
+    [property: Id(18)] IReadOnlyList<AgentStep>? Steps = null,
+    [property: Id(19)] bool TranscriptKept = false)
+{
+    /// <summary>True when every validate command passed, false when one failed, null when none ran ("not validated").</summary>
+    public bool? Verified => Checks?.Where(c => c.Phase == CheckPhases.Validate).ToList() is { Count: > 0 } validation
+        ? validation.All(c => c.Passed)
+        : null;
+}
 
 /// <summary>A state a run entered, when, and why.</summary>
 [GenerateSerializer, Immutable, Alias("SandboxAgents.StateChange")]

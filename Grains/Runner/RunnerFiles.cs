@@ -10,6 +10,13 @@ public static class RunnerFiles
     public const string ChangesBundle = Directory + "/changes.bundle";
     public const string Result = Directory + "/result.json";
     public const string AgentOutput = Directory + "/agent-output.log";
+    public const string SetupCommands = Directory + "/setup";
+    public const string ValidateCommands = Directory + "/validate";
+    public const string SetupEnvironment = Directory + "/setup.env";
+    public const string StopRequest = Directory + "/stop";
+
+    /// <summary>The file of the <paramref name="index"/>th (from 0) command of a phase folder: <c>01</c>, <c>02</c>, …</summary>
+    public static string CommandFile(string phase, int index) => $"{phase}/{index + 1:D2}";
     public const string Checkout = "repo";
 }
 
@@ -25,4 +32,8 @@ public static class RunnerEnvironment
     public const string AuthorEmail = "GIT_AUTHOR_EMAIL";
     public const string AgentCommand = "AGENT_COMMAND";
     public const string AgentTaskFile = "AGENT_TASK_FILE";
+    public const string AgentModel = "AGENT_MODEL";
+    public const string AgentMaxTurns = "AGENT_MAX_TURNS";
+    public const string AgentMaxBudgetUsd = "AGENT_MAX_BUDGET_USD";
+    public const string WrapUpGraceSeconds = "RUN_WRAP_UP_GRACE_SECONDS";
 }

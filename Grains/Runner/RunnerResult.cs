@@ -21,7 +21,10 @@ public sealed record RunnerResult(
     int Commits,
     int? AgentExitCode,
     string? Error,
-    AgentResult? AgentResult)
+    AgentResult? AgentResult,
+    CommandReport? Setup = null,
+    IReadOnlyList<CommandReport>? Validation = null,
+    bool StoppedEarly = false)
 {
     // The runner writes each property once; a repeated one means the file was tampered with, so it is refused.
     private static readonly JsonSerializerOptions Json = new() { PropertyNameCaseInsensitive = true, AllowDuplicateProperties = false };
@@ -50,6 +53,16 @@ public sealed record RunnerResult(
         return result is not null;
     }
 }
+
+/// <summary>
+/// One setup or validate command as the runner ran it: its text, exit code, time and last lines of output. For the
+/// setup, <see cref="Command"/> names the command that failed, or the last one when all passed.
+/// </summary>
+public sealed record CommandReport(
+    [property: JsonPropertyName("command")] string Command,
+    [property: JsonPropertyName("exitCode")] int ExitCode,
+    [property: JsonPropertyName("durationMs")] long DurationMs,
+    [property: JsonPropertyName("tail")] string? Tail);
 
 /// <summary>The Claude Code CLI's final <c>result</c> object, as far as the outcome depends on it.</summary>
 public sealed record AgentResult(

@@ -13,15 +13,35 @@
 #                           the task) and inherits every other variable the service passed
 #     RUN_COMMIT_MESSAGE    optional; default "Agent changes for issue #N"
 #     GIT_AUTHOR_NAME/EMAIL optional; default sandbox-agent / sandbox-agent@users.noreply.github.com; also the committer
+#     AGENT_MODEL, AGENT_MAX_TURNS, AGENT_MAX_BUDGET_USD
+#                           the run's model (empty: the agent's default) and limits; the default AGENT_COMMAND uses them
+#     RUN_WRAP_UP_GRACE_SECONDS
+#                           once .agent-run/stop appears: seconds between asking the agent to stop (SIGTERM to its
+#                           process group) and ending it (SIGKILL); default 60
 #   Files, relative to $SANDBOX_DIR
 #     .agent-run/task.md           in: the task
 #     .agent-run/base.bundle       in: a git bundle with one ref at RUN_BASE_COMMIT; deleted once cloned
+#     .agent-run/setup/NN          in, optional: setup commands (01, 02, ...), each run in order with `bash` in the
+#                                  checkout before the agent; the first that fails ends the run ("setup" error)
+#     .agent-run/setup.env         in, optional: NAME=value entries, each ended by a NUL byte, exported to the setup
+#                                  commands only; the runner itself never reads it into its own memory, deletes it
+#                                  before the agent starts, and ends every process the setup left behind first
+#     .agent-run/validate/NN       in, optional: validate commands, each run in the checkout after the agent, all of
+#                                  them whatever the exit codes, each recorded
+#     .agent-run/stop              in, optional, any time: the service's request that the agent stop (the deadline);
+#                                  the runner signals it, waits RUN_WRAP_UP_GRACE_SECONDS, then commits what exists
 #     repo/                        out: the checkout the agent works in
 #     .agent-run/agent-output.log  out: the agent's stdout and stderr (also copied to the runner's stdout)
 #     .agent-run/changes.bundle    out, when there are commits: refs/heads/$RUN_BRANCH, from RUN_BASE_COMMIT
 #     .agent-run/result.json       out, always, written atomically (tmp + mv), one line:
 #       {"outcome":"committed"|"no_changes"|"error","branch":"...","baseBranch":"main"|null,"commit":"<sha>"|null,
-#        "commits":N,"agentExitCode":N|null,"error":"<step>: <reason>"|null,"agentResult":{...}|null}
+#        "commits":N,"agentExitCode":N|null,"error":"<step>: <reason>"|null,"agentResult":{...}|null,
+#        "setup":{"command":"...","exitCode":N,"durationMs":N,"tail":"..."}|null,
+#        "validation":[{"command":"...","exitCode":N,"durationMs":N,"tail":"..."}, ...]|null,
+#        "stoppedEarly":true|false}
+#       setup is null when there were no setup commands; its command is the failing one, or the last one; tail is the
+#       last lines of output (up to 30). validation is null when there were no validate commands. stoppedEarly: the
+#       agent was asked to stop (.agent-run/stop) before it ended by itself.
 #       agentResult is, verbatim, the last output line that is a JSON object whose top-level "type" is "result" (the
 #       Claude Code CLI's final message). The agent's exit code never makes the outcome "error": the service judges it.
 #   Exit code: 0 when result.json was written, non-zero only when even that failed.

@@ -56,6 +56,18 @@ public sealed partial class RunRecord
 
     [Id(43)] public QueuePlace Queue { get; set; } = new();
 
+    /// <summary>The setup and validate commands as the runner reported them, in the order they ran.</summary>
+    [Id(44)] public List<CheckSummary> Checks { get; set; } = [];
+
+    /// <summary>The limit the run stopped at with work to show: its pull request is a draft marked incomplete.</summary>
+    [Id(45)] public string? IncompleteBecause { get; set; }
+
+    /// <summary>The agent's tool calls as the service saw them, oldest first (capped).</summary>
+    [Id(46)] public List<AgentStep> Steps { get; set; } = [];
+
+    /// <summary>The run's redacted transcript is kept as an artifact.</summary>
+    [Id(47)] public bool TranscriptKept { get; set; }
+
     public DateTimeOffset CreatedAt => Transitions[0].At;
 
     public DateTimeOffset? StartedAt => Transitions.FirstOrDefault(t => t.State == RunState.Provisioning)?.At;
@@ -73,5 +85,5 @@ public sealed partial class RunRecord
 
     public RunSummary ToSummary() => new(
         RunId, State, Source, RequestedBy, SandboxId, SandboxDeleted, Branch, CommitSha, PullRequestUrl, Error, CostUsd, Turns,
-        [.. Transitions], [.. BlockedHosts], Comment.Stale);
+        [.. Transitions], [.. BlockedHosts], Comment.Stale, StoredSettings?.Model, [.. Checks], IncompleteBecause, [.. Steps], TranscriptKept);
 }
