@@ -41,6 +41,9 @@ public sealed record RunnerResult(
                 null or { Outcome: not (RunnerOutcomes.Committed or RunnerOutcomes.NoChanges or RunnerOutcomes.Error) } =>
                     "the result has no known outcome",
                 { Commits: < 0 } => "the result has a negative commit count",
+                { Setup: { } setup } when !setup.IsWellFormed => "the result has a malformed setup report",
+                { Validation: { } validation } when !validation.All(v => v is { IsWellFormed: true }) =>
+                    "the result has a malformed validation report",
                 _ => null,
             };
         }
@@ -62,7 +65,11 @@ public sealed record CommandReport(
     [property: JsonPropertyName("command")] string Command,
     [property: JsonPropertyName("exitCode")] int ExitCode,
     [property: JsonPropertyName("durationMs")] long DurationMs,
-    [property: JsonPropertyName("tail")] string? Tail);
+    [property: JsonPropertyName("tail")] string? Tail)
+{
+    /// <summary>The runner writes every report with a command and a duration; one without them was tampered with.</summary>
+    public bool IsWellFormed => Command is not null && DurationMs >= 0;
+}
 
 /// <summary>The Claude Code CLI's final <c>result</c> object, as far as the outcome depends on it.</summary>
 public sealed record AgentResult(

@@ -112,7 +112,7 @@ public sealed partial class RunDriver(
             await context.SaveAsync();
         }
 
-        run.CommandId = await launcher.StartAsync(context.Issue, run, run.SandboxId, cancellationToken);
+        run.CommandId = await launcher.StartAsync(context.Issue, run, run.SandboxId, context.SaveAsync, cancellationToken);
         await context.TransitionAsync(run, RunState.Running, $"runner started in {run.SandboxId}");
     }
 

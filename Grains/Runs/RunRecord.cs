@@ -68,6 +68,12 @@ public sealed partial class RunRecord
     /// <summary>The run's redacted transcript is kept as an artifact.</summary>
     [Id(47)] public bool TranscriptKept { get; set; }
 
+    /// <summary>
+    /// The setup's variables went into the sandbox: a replay of the start must not send them again, as the runner may
+    /// already have deleted them and started the agent, which would find them.
+    /// </summary>
+    [Id(48)] public bool SetupEnvironmentSent { get; set; }
+
     public DateTimeOffset CreatedAt => Transitions[0].At;
 
     public DateTimeOffset? StartedAt => Transitions.FirstOrDefault(t => t.State == RunState.Provisioning)?.At;

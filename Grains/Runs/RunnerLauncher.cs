@@ -42,7 +42,11 @@ public sealed class RunnerLauncher(
         return new SandboxSpec(run.SandboxName, SandboxLabels.For(runs.Value.InstanceId, issue, run.RunId), environment);
     }
 
-    public async Task<string> StartAsync(IssueKey issue, RunRecord run, string sandboxId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Uploads the runner's files and starts it; a replay uploads the same again, except the setup's variables, which
+    /// are sent once: <paramref name="saveAsync"/> records that before the runner can start.
+    /// </summary>
+    public async Task<string> StartAsync(IssueKey issue, RunRecord run, string sandboxId, Func<Task> saveAsync, CancellationToken cancellationToken)
     {
         var comments = await discussion.ReadAsync(issue, cancellationToken);
         var task = TaskDocument.Compose(issue, run.Issue, run.Instructions, comments);
@@ -53,6 +57,16 @@ public sealed class RunnerLauncher(
             await mirror.WriteBaseBundleAsync(issue, run.RunId, bundle, cancellationToken);
             await using var content = bundle.OpenRead();
             await sandboxes.UploadAsync(sandboxId, RunnerFiles.BaseBundle, content, cancellationToken);
+        }
+
+        foreach (var (path, command) in RunnerCommandFiles.For(run.Settings.SetupCommands, run.Settings.ValidateCommands))
+            await sandboxes.UploadAsync(sandboxId, path, command, cancellationToken);
+        if (!run.SetupEnvironmentSent && run.Settings.SetupCommands.Count > 0 &&
+            RunnerCommandFiles.SetupEnvironment(agent.Value.SetupEnvironment) is { } variables)
+        {
+            await sandboxes.UploadAsync(sandboxId, RunnerFiles.SetupEnvironment, variables, cancellationToken);
+            run.SetupEnvironmentSent = true;
+            await saveAsync();
         }
 
         return await sandboxes.StartCommandAsync(sandboxId, $"bash {RunnerFiles.Script}", cancellationToken);

@@ -38,6 +38,50 @@ public sealed class RunnerResultTests
             (result!.Outcome, result.Error, result.AgentExitCode, result.AgentResult));
     }
 
+    [Fact]
+    public void TryParse_SetupValidationAndStop_ReadsTheReports()
+    {
+        const string json = """
+            {"outcome":"committed","branch":"b","baseBranch":"main","commit":null,"commits":1,"agentExitCode":143,"error":null,"agentResult":null,
+             "setup":{"command":"npm ci","exitCode":0,"durationMs":1200,"tail":"added 3 packages"},
+             "validation":[{"command":"npm test","exitCode":0,"durationMs":800,"tail":"ok"},{"command":"npm run lint","exitCode":2,"durationMs":50,"tail":null}],
+             "stoppedEarly":true}
+            """;
+
+        Assert.True(Parse(json, out var result, out var error), error);
+        Assert.Equal(new CommandReport("npm ci", 0, 1200, "added 3 packages"), result!.Setup);
+        Assert.Equal([new CommandReport("npm test", 0, 800, "ok"), new CommandReport("npm run lint", 2, 50, null)], result.Validation);
+        Assert.True(result.StoppedEarly);
+    }
+
+    [Fact]
+    public void TryParse_BeforeSetupAndValidation_ReadsNoReports()
+    {
+        Assert.True(Parse("""{"outcome":"no_changes","commits":0,"setup":null,"validation":null}""", out var result, out _));
+        Assert.Equal(((CommandReport?)null, (IReadOnlyList<CommandReport>?)null, false), (result!.Setup, result.Validation, result.StoppedEarly));
+    }
+
+    [Theory]
+    [InlineData("""{"outcome":"committed","setup":"npm ci"}""")]
+    [InlineData("""{"outcome":"committed","setup":{"command":null,"exitCode":0,"durationMs":1}}""")]
+    [InlineData("""{"outcome":"committed","setup":{"exitCode":0,"durationMs":1}}""")]
+    [InlineData("""{"outcome":"committed","setup":{"command":"x","exitCode":"0","durationMs":1}}""")]
+    [InlineData("""{"outcome":"committed","setup":{"command":"x","exitCode":0,"durationMs":-1}}""")]
+    [InlineData("""{"outcome":"committed","setup":{"command":"x","exitCode":0,"durationMs":1,"tail":7}}""")]
+    [InlineData("""{"outcome":"committed","validation":{"command":"x","exitCode":0,"durationMs":1}}""")]
+    [InlineData("""{"outcome":"committed","validation":[null]}""")]
+    [InlineData("""{"outcome":"committed","validation":["npm test"]}""")]
+    [InlineData("""{"outcome":"committed","validation":[{"command":"x","exitCode":1.5,"durationMs":1}]}""")]
+    [InlineData("""{"outcome":"committed","validation":[{"command":"x","exitCode":0,"durationMs":1,"command":"y"}]}""")]
+    [InlineData("""{"outcome":"committed","stoppedEarly":"true"}""")]
+    [InlineData("""{"outcome":"committed","stoppedEarly":null}""")]
+    public void TryParse_MalformedReports_ReturnsFalseWithReason(string json)
+    {
+        Assert.False(Parse(json, out var result, out var error));
+        Assert.Null(result);
+        Assert.False(string.IsNullOrWhiteSpace(error));
+    }
+
     [Theory]
     [InlineData("")]
     [InlineData("   ")]

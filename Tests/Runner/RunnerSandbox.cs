@@ -74,6 +74,19 @@ public sealed class RunnerSandbox : IDisposable
         return BareRepository.Git(clone, arguments).Trim();
     }
 
+    /// <summary>Writes the run's setup and validate commands, and the setup's variables, as the service uploads them.</summary>
+    public async Task WriteCommandsAsync(string[] setup, string[] validate, params (string Name, string Value)[] setupEnvironment)
+    {
+        foreach (var (path, content) in RunnerCommandFiles.For(setup, validate))
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(SandboxFile(path))!);
+            await File.WriteAllBytesAsync(SandboxFile(path), content);
+        }
+
+        if (RunnerCommandFiles.SetupEnvironment(setupEnvironment.Select(v => KeyValuePair.Create(v.Name, v.Value))) is { } variables)
+            await File.WriteAllBytesAsync(SandboxFile(RunnerFiles.SetupEnvironment), variables);
+    }
+
     public async Task<RunnerRun> RunAsync(string agentCommand, params (string Name, string Value)[] extra)
     {
         var script = SandboxFile(RunnerFiles.Script);

@@ -15,6 +15,7 @@ public sealed class SecretRedactorTests
             ["Daytona:ApiKey"] = "daytona-key-value",
             ["Redis:ConnectionString"] = "redis.internal:6380,password=redis-password-value,ssl=true",
             ["Agent:Environment:CUSTOM_SECRET"] = "hunter2-but-longer",
+            ["Agent:SetupEnvironment:NPM_TOKEN"] = "npm-registry-token",
             ["Notifications:Webhooks:0:Secret"] = "notification-secret",
         }).Build(),
         [new KnownSecret(() => "generated-webhook-secret")]);
@@ -29,6 +30,7 @@ public sealed class SecretRedactorTests
     [InlineData("AUTH redis-password-value")]
     [InlineData("sig notification-secret")]
     [InlineData("env hunter2-but-longer")]
+    [InlineData("//registry.npmjs.org/:_authToken=npm-registry-token")]
     [InlineData("ghp_abcdefghijklmnopqrstuvwxyz0123")]
     [InlineData("ghs_abcdefghijklmnopqrstuvwxyz0123")]
     [InlineData("github_pat_11ABCDEFG0123456789_abcdefghijklmnop")]
@@ -39,7 +41,7 @@ public sealed class SecretRedactorTests
         var redacted = Redactor().Redact(text);
 
         Assert.Contains("[redacted]", redacted);
-        Assert.DoesNotMatch("configured-token|webhook-secret|operator-key|model-key|daytona-key|redis-password|notification-secret|hunter2|ghp_a|ghs_a|github_pat_1|sk-ant-api|abc123", redacted);
+        Assert.DoesNotMatch("configured-token|webhook-secret|operator-key|model-key|daytona-key|redis-password|notification-secret|hunter2|npm-registry|ghp_a|ghs_a|github_pat_1|sk-ant-api|abc123", redacted);
     }
 
     [Fact]
