@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using SandboxAgents.Git;
 using SandboxAgents.GitHub;
 using SandboxAgents.Runner;
+using SandboxAgents.Runs.Progress;
 using SandboxAgents.Sandboxes;
 
 namespace SandboxAgents.Runs;
@@ -119,9 +120,12 @@ public sealed partial class RunDriver(
     private async Task WatchAsync(RunContext context, RunRecord run, CancellationToken cancellationToken)
     {
         var status = await sandboxes.GetCommandAsync(run.SandboxId!, run.CommandId!, run.Settings.LogTailLines, cancellationToken);
-        var tail = status.LogTail.Select(redactor.Redact).ToList();
-        var changed = !tail.SequenceEqual(run.LogTail, StringComparer.Ordinal);
-        if (changed) run.LogTail = tail;
+        var tail = ReadableTail.From(status.LogTail, redactor);
+        var changed = !tail.Lines.SequenceEqual(run.LogTail, StringComparer.Ordinal);
+        if (changed) run.LogTail = [.. tail.Lines];
+        // Like the tail, a new step is no reason to edit the comment at once: the comment's refresh is throttled.
+        changed |= AgentSteps.Append(run, tail.ToolCalls, context.Now);
+
         var blocked = status.BlockedHosts.Except(run.BlockedHosts, StringComparer.Ordinal).ToList();
         if (blocked.Count > 0)
         {
