@@ -4,6 +4,7 @@ using SandboxAgents.Git;
 using SandboxAgents.GitHub;
 using SandboxAgents.Runner;
 using SandboxAgents.Runs.Progress;
+using SandboxAgents.Runs.Transcripts;
 using SandboxAgents.Sandboxes;
 
 namespace SandboxAgents.Runs;
@@ -23,6 +24,8 @@ public sealed partial class RunDriver(
     RunEffects effects,
     QueueSlotEffect queue,
     SecretRedactor redactor,
+    TranscriptKeeper transcripts,
+    IOptions<DashboardLinkOptions> links,
     IOptions<GitOptions> git,
     IOptions<RunOptions> options)
 {
@@ -155,6 +158,12 @@ public sealed partial class RunDriver(
 
     private async Task PublishAsync(RunContext context, RunRecord run, CancellationToken cancellationToken)
     {
+        if (!run.TranscriptKept)
+        {
+            await transcripts.KeepAsync(context.Issue, run, cancellationToken);
+            context.Changed();
+        }
+
         var result = await launcher.ReadResultAsync(run.SandboxId!, cancellationToken);
         if (result is null)
         {
@@ -189,7 +198,7 @@ public sealed partial class RunDriver(
             var pullRequest = await gitHub.FindOpenPullRequestAsync(context.Issue, run.Branch, cancellationToken)
                 ?? await gitHub.CreatePullRequestAsync(context.Issue, new NewPullRequestSpec(
                     PullRequestText.Title(context.Issue, run), run.Branch, run.BaseBranch ?? "main",
-                    PullRequestText.Body(context.Issue, run, context.Now), run.Settings.DraftPullRequest), cancellationToken);
+                    PullRequestText.Body(context.Issue, run, context.Now, links.Value.TranscriptOf(context.Issue, run)), run.Settings.DraftPullRequest), cancellationToken);
             run.PullRequestUrl = pullRequest.Url;
             run.PullRequestNumber = pullRequest.Number;
             context.GitHubAnswered();

@@ -98,4 +98,37 @@ public sealed class AgentProgressTests(GrainClusterFixture fixture)
         Assert.Contains("Now: `Running 'npm test'`", comment.Body, StringComparison.Ordinal);
         Assert.DoesNotContain("tool_result", comment.Body, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task RunnerExited_TranscriptKept_EveryLineRedacted()
+    {
+        var (issue, _) = await StartRunAsync();
+        var snapshot = await Grain(issue).GetSnapshotAsync();
+        var sandbox = fixture.Sandboxes.ForRun(snapshot.RunId!)!;
+        sandbox.Files[SandboxAgents.Runner.RunnerFiles.AgentOutput] = System.Text.Encoding.UTF8.GetBytes(
+            """{"type":"system","subtype":"init"}""" + "\n" + """{"type":"assistant","text":"token ghp_AbcdefghijklmnopqrstUVWXYZ0123456789"}""" + "\n");
+
+        sandbox.FinishRunner(RunnerResults.NoChanges(snapshot.Branch!));
+        await fixture.PollAsync(issue);
+
+        var done = await Grain(issue).GetSnapshotAsync();
+        Assert.Equal(RunState.NoChanges, done.State);
+        Assert.True(done.History[^1].TranscriptKept);
+        var kept = System.Text.Encoding.UTF8.GetString(fixture.Transcripts.Saved[TranscriptNames.For(issue, done.RunId!)]);
+        Assert.Equal("""{"type":"system","subtype":"init"}""" + "\n" + """{"type":"assistant","text":"token [redacted]"}""" + "\n", kept);
+    }
+
+    [Fact]
+    public async Task RunnerLeftNoOutput_NoTranscript_RunEndsAsUsual()
+    {
+        var (issue, _) = await StartRunAsync();
+        var snapshot = await Grain(issue).GetSnapshotAsync();
+
+        fixture.Sandboxes.ForRun(snapshot.RunId!)!.FinishRunner(RunnerResults.NoChanges(snapshot.Branch!));
+        await fixture.PollAsync(issue);
+
+        var done = await Grain(issue).GetSnapshotAsync();
+        Assert.Equal(RunState.NoChanges, done.State);
+        Assert.False(done.History[^1].TranscriptKept);
+    }
 }
