@@ -13,4 +13,8 @@ public static class DashboardRoutes
     /// <summary>The page with <paramref name="issue"/>'s detail open, under the public base URL (which may have a path).</summary>
     public static string IssuePage(Uri publicUrl, IssueKey issue) =>
         $"{publicUrl.ToString().TrimEnd('/')}{Page}?{IssueParameter}={Uri.EscapeDataString(issue.ToString())}";
+
+    /// <summary>The route of a run's transcript, relative to the service's base URL (behind the operator key).</summary>
+    public static string TranscriptPath(IssueKey issue, string runId) =>
+        $"/api/tasks/{issue.Owner}/{issue.Repository}/{issue.Number.ToString(System.Globalization.CultureInfo.InvariantCulture)}/runs/{Uri.EscapeDataString(runId)}/transcript";
 }

@@ -22,9 +22,13 @@ public sealed record CheckSummary(
     public bool Passed => ExitCode == 0;
 }
 
-/// <summary>One thing the agent was seen doing ("Running `npm test`", "Editing src/app.ts"), when it was seen. Agent-chosen text: untrusted.</summary>
+/// <summary>
+/// One thing the agent was seen doing ("Running `npm test`", "Editing src/app.ts"), when it was seen. Agent-chosen
+/// text: untrusted. <see cref="CallId"/>: the tool call's id in the agent's stream, so that a call is recorded once.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("SandboxAgents.AgentStep")]
 public sealed record AgentStep(
     [property: Id(0)] DateTimeOffset At,
     [property: Id(1)] string Tool,
-    [property: Id(2)] string Text);
+    [property: Id(2)] string Text,
+    [property: Id(3)] string? CallId = null);

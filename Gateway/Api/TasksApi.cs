@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 
 namespace SandboxAgents.Gateway.Api;
@@ -19,6 +20,10 @@ public static class TasksApi
         var reads = group.MapGroup("/").RequireOperator(OperatorAccess.Read);
         reads.MapGet("/", ListAsync).WithSummary("Runs, newest first; filter by state and repository.");
         reads.MapGet("/{owner}/{repo}/{number}", GetIssueAsync).WithSummary("One issue's current run and history.");
+
+        var operators = group.MapGroup("/").RequireOperator(OperatorAccess.Operator);
+        operators.MapGet("/{owner}/{repo}/{number}/runs/{runId}/transcript", GetTranscriptAsync)
+            .WithSummary("A run's redacted transcript (the agent's stream-json output), while it is kept.");
 
         var writes = group.MapGroup("/").RequireOperator(OperatorAccess.Write);
         writes.MapPost("/", StartAsync).WithSummary("Start a run for an existing issue.");
@@ -50,6 +55,15 @@ public static class TasksApi
         return snapshot.History.Count == 0 && snapshot.PendingCommands == 0
             ? TypedResults.Problem($"No run was ever requested for {key}.", statusCode: StatusCodes.Status404NotFound)
             : TypedResults.Ok(snapshot);
+    }
+
+    public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> GetTranscriptAsync(
+        string owner, string repo, string number, string runId, [FromServices] ITranscriptStore transcripts, CancellationToken cancellationToken)
+    {
+        if (Parse(owner, repo, number) is not { } key) return NotAnIssue(owner, repo, number);
+        return TranscriptNames.IsRunId(runId) && await transcripts.ReadAsync(key, runId, cancellationToken) is { } transcript
+            ? TypedResults.Bytes(transcript, "application/x-ndjson")
+            : Problem(StatusCodes.Status404NotFound, $"No transcript of run '{runId}' of {key} is kept (never kept, or past Runs:TranscriptRetention).");
     }
 
     public static Task<Results<Accepted<IssueSnapshot>, ProblemHttpResult>> CancelAsync(string owner, string repo, string number, IGrainFactory grains, HttpRequest http) =>

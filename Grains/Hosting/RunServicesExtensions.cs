@@ -7,6 +7,7 @@ using SandboxAgents.GitHub;
 using SandboxAgents.Reaper;
 using SandboxAgents.Registry;
 using SandboxAgents.Runs;
+using SandboxAgents.Runs.Transcripts;
 
 namespace SandboxAgents.Hosting;
 
@@ -56,6 +57,8 @@ public static class RunServicesExtensions
         services.AddSingleton<CommitAttributor>();
         services.AddSingleton<RunSettingsResolver>();
         services.AddRunEffects();
+        services.TryAddSingleton<ITranscriptStore, FileTranscriptStore>();
+        services.AddSingleton<TranscriptKeeper>();
         services.AddSingleton<RunDriver>();
 
         services.AddHostedService<SandboxProviderCheck>();

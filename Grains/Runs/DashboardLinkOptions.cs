@@ -9,4 +9,8 @@ public sealed class DashboardLinkOptions
     public Uri? PublicUrl { get; set; }
 
     public string? LinkTo(IssueKey issue) => PublicUrl is null ? null : DashboardRoutes.IssuePage(PublicUrl, issue);
+
+    /// <summary>The run's transcript at the public URL, when the run kept one and the URL is known.</summary>
+    public string? TranscriptOf(IssueKey issue, RunRecord run) =>
+        PublicUrl is null || !run.TranscriptKept ? null : PublicUrl.ToString().TrimEnd('/') + DashboardRoutes.TranscriptPath(issue, run.RunId);
 }

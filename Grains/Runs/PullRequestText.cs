@@ -12,7 +12,8 @@ public static class PullRequestText
     public static string Title(IssueKey issue, RunRecord run) =>
         $"{Trim(TaskDocument.Clean(run.Issue.Title), 200)} (#{issue.Number.ToString(CultureInfo.InvariantCulture)})";
 
-    public static string Body(IssueKey issue, RunRecord run, DateTimeOffset now)
+    /// <param name="transcriptLink">Where the run's transcript is served (behind the operator key), if anywhere.</param>
+    public static string Body(IssueKey issue, RunRecord run, DateTimeOffset now, string? transcriptLink = null)
     {
         var body = new StringBuilder();
         body.AppendLine($"Closes #{issue.Number.ToString(CultureInfo.InvariantCulture)}");
@@ -35,6 +36,12 @@ public static class PullRequestText
         var duration = now - (run.StartedAt ?? run.CreatedAt);
         body.AppendLine($"Cost: {StatusComment.FormatCost(run.CostUsd)} · turns: {run.Turns?.ToString(CultureInfo.InvariantCulture) ?? "n/a"} · duration: {(int)duration.TotalMinutes}m {duration.Seconds}s · run `{run.RunId}`");
         body.AppendLine();
+        if (transcriptLink is not null)
+        {
+            body.AppendLine($"Transcript: {transcriptLink}");
+            body.AppendLine();
+        }
+
         body.AppendLine("Review it like any other contribution before merging.");
         return body.ToString();
     }

@@ -3,6 +3,8 @@ using Microsoft.Extensions.Options;
 using SandboxAgents.Git;
 using SandboxAgents.GitHub;
 using SandboxAgents.Runner;
+using SandboxAgents.Runs.Progress;
+using SandboxAgents.Runs.Transcripts;
 using SandboxAgents.Sandboxes;
 
 namespace SandboxAgents.Runs;
@@ -22,6 +24,8 @@ public sealed partial class RunDriver(
     RunEffects effects,
     QueueSlotEffect queue,
     SecretRedactor redactor,
+    TranscriptKeeper transcripts,
+    IOptions<DashboardLinkOptions> links,
     IOptions<GitOptions> git,
     IOptions<RunOptions> options)
 {
@@ -119,9 +123,12 @@ public sealed partial class RunDriver(
     private async Task WatchAsync(RunContext context, RunRecord run, CancellationToken cancellationToken)
     {
         var status = await sandboxes.GetCommandAsync(run.SandboxId!, run.CommandId!, run.Settings.LogTailLines, cancellationToken);
-        var tail = status.LogTail.Select(redactor.Redact).ToList();
-        var changed = !tail.SequenceEqual(run.LogTail, StringComparer.Ordinal);
-        if (changed) run.LogTail = tail;
+        var tail = ReadableTail.From(status.LogTail, redactor);
+        var changed = !tail.Lines.SequenceEqual(run.LogTail, StringComparer.Ordinal);
+        if (changed) run.LogTail = [.. tail.Lines];
+        // Like the tail, a new step is no reason to edit the comment at once: the comment's refresh is throttled.
+        changed |= AgentSteps.Append(run, tail.ToolCalls, context.Now);
+
         var blocked = status.BlockedHosts.Except(run.BlockedHosts, StringComparer.Ordinal).ToList();
         if (blocked.Count > 0)
         {
@@ -151,6 +158,12 @@ public sealed partial class RunDriver(
 
     private async Task PublishAsync(RunContext context, RunRecord run, CancellationToken cancellationToken)
     {
+        if (!run.TranscriptKept)
+        {
+            await transcripts.KeepAsync(context.Issue, run, cancellationToken);
+            context.Changed();
+        }
+
         var result = await launcher.ReadResultAsync(run.SandboxId!, cancellationToken);
         if (result is null)
         {
@@ -185,7 +198,7 @@ public sealed partial class RunDriver(
             var pullRequest = await gitHub.FindOpenPullRequestAsync(context.Issue, run.Branch, cancellationToken)
                 ?? await gitHub.CreatePullRequestAsync(context.Issue, new NewPullRequestSpec(
                     PullRequestText.Title(context.Issue, run), run.Branch, run.BaseBranch ?? "main",
-                    PullRequestText.Body(context.Issue, run, context.Now), run.Settings.DraftPullRequest), cancellationToken);
+                    PullRequestText.Body(context.Issue, run, context.Now, links.Value.TranscriptOf(context.Issue, run)), run.Settings.DraftPullRequest), cancellationToken);
             run.PullRequestUrl = pullRequest.Url;
             run.PullRequestNumber = pullRequest.Number;
             context.GitHubAnswered();

@@ -46,4 +46,10 @@ public sealed class RunOptions
 
     /// <summary>Lines of the runner's output kept for the status comment and the API.</summary>
     public int LogTailLines { get; set; } = 20;
+
+    /// <summary>The most of a run's transcript (the agent's output) kept; a larger one is refused with a note.</summary>
+    public long MaxTranscriptBytes { get; set; } = 20L * 1024 * 1024;
+
+    /// <summary>How long a run's redacted transcript is kept (and served at <c>GET /api/tasks/…/runs/{runId}/transcript</c>).</summary>
+    public TimeSpan TranscriptRetention { get; set; } = TimeSpan.FromDays(30);
 }

@@ -16,6 +16,15 @@ public enum CommandPhase
 /// </summary>
 public sealed record CommandStatus(CommandPhase Phase, int? ExitCode, IReadOnlyList<string> LogTail)
 {
+    /// <summary>
+    /// Characters of one tail line a provider hands over: a stream-json event can be megabytes (a file the agent
+    /// read), and the service only needs its start.
+    /// </summary>
+    public const int MaxLineLength = 64 * 1024;
+
+    /// <summary>The line's first <see cref="MaxLineLength"/> characters.</summary>
+    public static string CapLine(string line) => line.Length <= MaxLineLength ? line : line[..MaxLineLength];
+
     public string? LimitExceeded { get; init; }
 
     public IReadOnlyList<string> BlockedHosts { get; init; } = [];

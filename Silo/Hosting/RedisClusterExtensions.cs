@@ -1,5 +1,6 @@
 using System.Net;
 using Orleans.Configuration;
+using SandboxAgents.Silo.Storage.Redis;
 
 namespace SandboxAgents.Silo.Hosting;
 
@@ -24,6 +25,7 @@ public static class RedisClusterExtensions
         var cluster = ClusterSettings.From(builder.Configuration);
         var redis = cluster.Redis();
         var tls = OrleansTlsCredentials.Load(builder.Configuration);
+        RedisTranscriptStore.Register(builder.Services, builder.Configuration);
         builder.UseOrleansClient(client =>
         {
             client.UseOrleansTls(tls);

@@ -3,6 +3,7 @@ using Orleans.Dashboard;
 using SandboxAgents.Gateway.Api;
 using SandboxAgents.Hosting;
 using SandboxAgents.Runs;
+using SandboxAgents.Silo.Storage.Redis;
 using SandboxAgents.Silo.Storage.Sqlite;
 
 namespace SandboxAgents.Silo.Hosting;
@@ -21,6 +22,8 @@ public static class SiloExtensions
         var watchdog = configuration.GetValue<TimeSpan?>($"{RunOptions.SectionName}:{nameof(RunOptions.WatchdogPeriod)}") ?? new RunOptions().WatchdogPeriod;
 
         builder.Services.AddSandboxRuns();
+        if (string.Equals(storage.Provider, StorageOptions.Redis, StringComparison.OrdinalIgnoreCase))
+            RedisTranscriptStore.Register(builder.Services, configuration);
         builder.Services.AddOperatorAccess();
         builder.UseOrleans(silo =>
         {

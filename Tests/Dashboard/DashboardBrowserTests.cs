@@ -79,6 +79,9 @@ public sealed class DashboardBrowserTests(DashboardServiceFixture service, Chrom
         await Expect(page.Locator("#detail-title")).ToHaveTextAsync($"{Repository}#9521");
         await Expect(page.Locator("#detail-state")).ToHaveTextAsync("NoChanges");
         await Expect(page.Locator("#detail-log")).ToContainTextAsync("agent: nothing to change");
+        await Expect(page.Locator("#detail-steps li")).ToContainTextAsync("Running `git status`");
+        await Expect(page.Locator("#detail-steps li .tool")).ToHaveTextAsync("Bash");
+        await Expect(page.Locator("#detail-facts")).ToContainTextAsync("not validated");
         await page.CloseAsync();
     }
 

@@ -33,6 +33,7 @@ public class GrainClusterFixture : IAsyncLifetime
     public FakeGitHubUsers Users { get; } = new();
     public FakeRepositoryMirror Mirror { get; } = new();
     public TickSignals Ticks { get; } = new();
+    public FakeTranscriptStore Transcripts { get; } = new();
     public RecordingGrainStorage Storage { get; } = new();
     public WatchdogSignals Watchdogs { get; } = new();
     public InProcessTestCluster Cluster { get; private set; } = null!;
@@ -57,6 +58,7 @@ public class GrainClusterFixture : IAsyncLifetime
             silo.Services.AddSingleton<IGitHubIssues>(GitHub);
             silo.Services.AddSingleton<IGitHubUsers>(Users);
             silo.Services.AddSingleton<SandboxAgents.Git.IRepositoryMirror>(Mirror);
+            silo.Services.AddSingleton<ITranscriptStore>(Transcripts);
             silo.Services.AddSandboxRuns();
             silo.Services.AddSingleton<IRunTickObserver>(Ticks);
             silo.Services.Configure<RunOptions>(o =>

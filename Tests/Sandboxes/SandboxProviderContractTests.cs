@@ -122,6 +122,21 @@ public abstract class SandboxProviderContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task StartCommand_HugeLine_TailKeepsOnlyItsStart()
+    {
+        var sandbox = await CreateAsync();
+        // One 3 MB line (a stream-json event for a file the agent read), then an ordinary one.
+        var commandId = await Provider.StartCommandAsync(sandbox.Id, "printf '{\"type\":\"user\",\"x\":\"'; head -c 3000000 /dev/zero | tr '\\0' x; echo '\"}'; echo done", CancellationToken.None);
+
+        var exited = await WaitForAsync(sandbox.Id, commandId, s => s.Phase != CommandPhase.Running, "the command to end");
+
+        Assert.Equal("done", exited.LogTail[^1]);
+        var huge = exited.LogTail[^2];
+        Assert.StartsWith("{\"type\":\"user\",\"x\":\"xxx", huge, StringComparison.Ordinal);
+        Assert.Equal(CommandStatus.MaxLineLength, huge.Length);
+    }
+
+    [Fact]
     public async Task StartCommand_SameCommandAgain_ReturnsTheStartedOneAndRunsItOnce()
     {
         var sandbox = await CreateAsync();

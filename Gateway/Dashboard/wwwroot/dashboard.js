@@ -215,6 +215,20 @@ function fact(list, term, value, className) {
   list.append(el("dt", {}, term), el("dd", className ? { class: className } : {}, value));
 }
 
+// One setup or validate command: phase, command, ✅/❌, duration, and its last lines when it failed.
+function check(c) {
+  const seconds = typeof c.duration === "string" ? c.duration : "";
+  const item = el("li", { class: c.exitCode === 0 ? "passed" : "failed" },
+    el("span", {}, c.exitCode === 0 ? "✅" : "❌"), el("span", { class: "muted" }, c.phase), el("code", {}, c.command),
+    el("span", { class: "muted" }, seconds));
+  if (c.exitCode !== 0 && c.tail) item.append(el("pre", { class: "log" }, c.tail));
+  return item;
+}
+
+function transcriptPath(key, runId) {
+  return `${issuePath(key)}/runs/${encodeURIComponent(runId)}/transcript`;
+}
+
 function renderDetail(snapshot) {
   const run = snapshot.history.at(-1) ?? null;
   const transitions = run?.transitions ?? [];
@@ -235,12 +249,21 @@ function renderDetail(snapshot) {
   fact(facts, "Pull request", link(snapshot.pullRequestUrl, snapshot.pullRequestUrl ?? ""));
   fact(facts, "Cost", run?.turns ? `${cost(run.costUsd)} · ${run.turns} turns` : cost(run?.costUsd));
   fact(facts, "Duration", duration(transitions[0]?.at, ended ? transitions.at(-1)?.at : null));
+  fact(facts, "Model", run?.model ?? "the agent's default");
+  fact(facts, "Verified", run?.verified === true ? "yes" : run?.verified === false ? "no (validation failed)" : "not validated",
+    run?.verified === false ? "error" : undefined);
+  if (run?.incompleteBecause) fact(facts, "Incomplete", run.incompleteBecause, "error");
+  if (run?.transcriptKept) fact(facts, "Transcript", el("a", { href: transcriptPath(snapshot.key, run.runId), target: "_blank", rel: "noopener" }, "stream-json"));
   if (snapshot.pendingCommands) fact(facts, "Pending", `${snapshot.pendingCommands} command(s)`);
   if (snapshot.error) fact(facts, "Error", snapshot.error, "error");
   if (run?.commentStale) fact(facts, "Status comment", STALE_COMMENT, "error");
 
   $("detail-timeline").replaceChildren(...transitions.map(t =>
     el("li", {}, el("time", { datetime: t.at }, when(t.at)), badge(t.state), el("span", { class: "note" }, t.note ?? ""))));
+  $("detail-checks").replaceChildren(...((run?.checks ?? []).length ? run.checks.map(check) : [el("li", { class: "muted" }, "None")]));
+  $("detail-steps").replaceChildren(...((run?.steps ?? []).length ? run.steps.map(s =>
+    el("li", {}, el("time", { datetime: s.at }, when(s.at)), el("span", { class: "tool" }, s.tool), el("span", { class: "note" }, s.text)))
+    : [el("li", { class: "muted" }, "None yet")]));
   $("detail-log").textContent = snapshot.logTail?.length ? snapshot.logTail.join("\n") : "(no output)";
   const earlier = snapshot.history.slice(0, -1).reverse();
   $("detail-history").replaceChildren(...(earlier.length ? earlier.map(r =>

@@ -91,7 +91,7 @@ public sealed partial class DaytonaSandboxProvider : ISandboxProvider
 
         var logs = await _toolbox.GetLogsAsync(toolbox, session, command, cancellationToken);
         var lines = logs.ReplaceLineEndings("\n").TrimEnd('\n').Split('\n');
-        var tail = tailLines <= 0 || logs.Length == 0 ? [] : lines.Length <= tailLines ? lines : lines[^tailLines..];
+        var tail = tailLines <= 0 || logs.Length == 0 ? [] : (lines.Length <= tailLines ? lines : lines[^tailLines..]).Select(CommandStatus.CapLine).ToArray();
         return state.ExitCode is { } exitCode
             ? new CommandStatus(CommandPhase.Exited, exitCode, tail)
             : new CommandStatus(CommandPhase.Running, null, tail);

@@ -34,6 +34,7 @@ case "$task" in
     result success false 0.02 1 "Asked the model"
     ;;
   *"[nochange]"*)
+    echo '{"type":"assistant","message":{"content":[{"type":"tool_use","id":"toolu_nochange","name":"Bash","input":{"command":"git status"}}]}}'
     echo "agent: nothing to change"
     result success false 0.05 1 "The README is already correct"
     ;;
