@@ -62,6 +62,7 @@ public static class RunServicesExtensions
         services.AddSingleton<RunDriver>();
 
         services.AddHostedService<SandboxProviderCheck>();
+        services.AddHostedService<AgentExecutableCheck>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, ReaperStartup>();
         return services;
     }

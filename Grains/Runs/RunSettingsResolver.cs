@@ -10,5 +10,9 @@ public sealed class RunSettingsResolver(IOptions<AgentOptions> agent, IOptions<R
         agent.Value.Timeout,
         runs.Value.DraftPullRequests,
         runs.Value.MaxStepFailures,
-        runs.Value.LogTailLines);
+        runs.Value.LogTailLines,
+        Model: agent.Value.Model,
+        MaxTurns: agent.Value.MaxTurns,
+        MaxBudgetUsd: agent.Value.MaxBudgetUsd,
+        WrapUpGrace: agent.Value.WrapUpGrace);
 }

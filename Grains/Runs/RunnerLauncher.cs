@@ -37,9 +37,20 @@ public sealed class RunnerLauncher(
         environment[RunnerEnvironment.BaseCommit] = run.BaseCommit ?? throw new InvalidOperationException($"Run {run.RunId} has no base yet.");
         environment[RunnerEnvironment.IssueNumber] = issue.Number.ToString(CultureInfo.InvariantCulture);
         environment[RunnerEnvironment.AgentCommand] = run.Settings.AgentCommand;
+        foreach (var (name, value) in Limits(run.Settings)) environment[name] = value;
 
         foreach (var (name, value) in model.Environment(issue, run, now)) environment[name] = value;
         return new SandboxSpec(run.SandboxName, SandboxLabels.For(runs.Value.InstanceId, issue, run.RunId), environment);
+    }
+
+    /// <summary>The run's model and limits, as the default agent command reads them (an unset one is left out).</summary>
+    private static IEnumerable<KeyValuePair<string, string>> Limits(RunSettings settings)
+    {
+        if (!string.IsNullOrWhiteSpace(settings.Model)) yield return new(RunnerEnvironment.AgentModel, settings.Model);
+        yield return new(RunnerEnvironment.AgentMaxTurns, settings.MaxTurns.ToString(CultureInfo.InvariantCulture));
+        if (settings.MaxBudgetUsd is { } budget) yield return new(RunnerEnvironment.AgentMaxBudgetUsd, budget.ToString(CultureInfo.InvariantCulture));
+        if (settings.WrapUpGrace > TimeSpan.Zero)
+            yield return new(RunnerEnvironment.WrapUpGraceSeconds, ((int)Math.Ceiling(settings.WrapUpGrace.TotalSeconds)).ToString(CultureInfo.InvariantCulture));
     }
 
     /// <summary>

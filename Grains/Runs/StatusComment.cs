@@ -21,6 +21,8 @@ public static class StatusComment
 
     private const int MaxActivityLength = 160;
 
+    private const int MaxModelNameLength = 100;
+
     /// <summary>Marks the comment as this run's, so a replay finds it instead of posting a second one.</summary>
     public static string Marker(string runId) => $"{MarkerPrefix}{runId} -->";
 
@@ -46,7 +48,7 @@ public static class StatusComment
         if (run.State == RunState.Succeeded && !string.IsNullOrWhiteSpace(run.AgentSummary))
             text.AppendLine($"\n<details><summary>What the agent said</summary>\n\n{UntrustedText.Markdown(run.AgentSummary, MaxSummaryLength)}\n\n</details>");
         if (run.CostUsd is not null || run.Turns is not null)
-            text.AppendLine($"\nCost: {FormatCost(run.CostUsd)} · turns: {run.Turns?.ToString(CultureInfo.InvariantCulture) ?? "n/a"}");
+            text.AppendLine($"\nCost: {FormatCost(run.CostUsd)} · turns: {run.Turns?.ToString(CultureInfo.InvariantCulture) ?? "n/a"} · model: {ModelName(run)}");
         if (dashboardLink is not null) text.AppendLine($"\n[Follow this run on the dashboard]({dashboardLink})");
         text.AppendLine();
         text.AppendLine(run.State.IsActive()
@@ -116,6 +118,10 @@ public static class StatusComment
         var text = span.TotalHours >= 1 ? $"{(int)span.TotalHours}h {span.Minutes}m" : span.TotalMinutes >= 1 ? $"{span.Minutes}m {span.Seconds}s" : $"{span.Seconds}s";
         return run.State.IsTerminal() ? $"took {text}" : $"running for {text}";
     }
+
+    /// <summary>The model the run asked for, as a code span, or "the agent's default" when it named none.</summary>
+    internal static string ModelName(RunRecord run) =>
+        UntrustedText.CodeSpan(run.StoredSettings?.Model, MaxModelNameLength) is { } model ? $"`{model}`" : "the agent's default";
 
     internal static string FormatCost(decimal? cost) => cost is null ? "n/a" : "$" + cost.Value.ToString("0.00##", CultureInfo.InvariantCulture);
 }

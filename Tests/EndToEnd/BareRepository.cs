@@ -12,7 +12,11 @@ public sealed class BareRepository
 
     public string Path { get; }
 
-    public static BareRepository Create(string root, string owner, string repository)
+    public static BareRepository Create(string root, string owner, string repository) =>
+        Create(root, owner, repository, new Dictionary<string, string>());
+
+    /// <summary>A repository whose first commit also holds <paramref name="files"/> (path relative to the root, content).</summary>
+    public static BareRepository Create(string root, string owner, string repository, IReadOnlyDictionary<string, string> files)
     {
         Directory.CreateDirectory(root);
         var path = System.IO.Path.Combine(root, owner, repository + ".git");
@@ -22,7 +26,14 @@ public sealed class BareRepository
         {
             Git(seed, "clone", path, ".");
             File.WriteAllText(System.IO.Path.Combine(seed, "README.md"), "# Widgets\n\nTeh widgets.\n");
-            Git(seed, "add", "README.md");
+            foreach (var (file, content) in files)
+            {
+                var target = System.IO.Path.Combine(seed, file);
+                Directory.CreateDirectory(System.IO.Path.GetDirectoryName(target)!);
+                File.WriteAllText(target, content);
+            }
+
+            Git(seed, "add", ".");
             Git(seed, "-c", "user.name=Seed", "-c", "user.email=seed@example.com", "commit", "-m", "Initial commit");
             Git(seed, "push", "origin", "HEAD:refs/heads/main");
         }

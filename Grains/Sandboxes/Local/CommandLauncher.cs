@@ -17,9 +17,12 @@ internal sealed class CommandLauncher(LocalSandboxOptions options, string? bubbl
         "echo $$; exec </dev/null >/dev/null 2>&1; log=$1; exit_file=$2; setup=$3; shift 3; " +
         "( eval \"$setup\" && exec \"$@\" ) >>\"$log\" 2>&1; code=$?; echo \"$code\" >\"$exit_file.tmp\" && mv -f \"$exit_file.tmp\" \"$exit_file\"";
 
+    /// <summary>The <c>PATH</c> every sandbox command gets unless the sandbox's environment names another.</summary>
+    public const string DefaultPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
     private static readonly KeyValuePair<string, string>[] BaseEnvironment =
     [
-        new("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"),
+        new("PATH", DefaultPath),
         new("LANG", "C.UTF-8"),
     ];
 
