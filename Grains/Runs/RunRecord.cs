@@ -68,6 +68,12 @@ public sealed partial class RunRecord
     /// <summary>The run's redacted transcript is kept as an artifact.</summary>
     [Id(47)] public bool TranscriptKept { get; set; }
 
+    /// <summary>When the service asked the agent to stop at the deadline (uploaded <c>.agent-run/stop</c>); null: it never did.</summary>
+    [Id(48)] public DateTimeOffset? StopRequestedAt { get; set; }
+
+    /// <summary>The web page of the run's branch, once it is pushed (linked from the comment when there is no pull request to show).</summary>
+    [Id(49)] public string? BranchUrl { get; set; }
+
     public DateTimeOffset CreatedAt => Transitions[0].At;
 
     public DateTimeOffset? StartedAt => Transitions.FirstOrDefault(t => t.State == RunState.Provisioning)?.At;
@@ -79,6 +85,9 @@ public sealed partial class RunRecord
 
     /// <summary>The settings the run goes by, resolved when it was queued.</summary>
     public RunSettings Settings => StoredSettings ?? throw new InvalidOperationException($"Run {RunId} has no settings.");
+
+    /// <summary>True when every validate command passed, false when one failed, null when none ran.</summary>
+    public bool? Verified => CheckSummary.Verified(Checks);
 
     /// <summary>Something the status comment or the registry shows has changed.</summary>
     public void Changed() => Version++;

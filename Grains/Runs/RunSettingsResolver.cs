@@ -10,5 +10,6 @@ public sealed class RunSettingsResolver(IOptions<AgentOptions> agent, IOptions<R
         agent.Value.Timeout,
         runs.Value.DraftPullRequests,
         runs.Value.MaxStepFailures,
-        runs.Value.LogTailLines);
+        runs.Value.LogTailLines,
+        WrapUpGrace: agent.Value.WrapUpGrace);
 }

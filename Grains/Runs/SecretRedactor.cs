@@ -6,7 +6,7 @@ namespace SandboxAgents.Runs;
 /// <summary>
 /// Masks secrets in text that leaves the sandbox (log tails, agent messages, error reasons): every secret the service
 /// knows (the GitHub token and App key, the webhook secret configured or generated, the operator and metrics keys,
-/// the model, Daytona and Redis credentials, the agent's configured variables), and anything shaped like a GitHub
+/// the model, Daytona and Redis credentials, the agent's and the setup's configured variables), and anything shaped like a GitHub
 /// token or an Anthropic key.
 /// </summary>
 public sealed partial class SecretRedactor
@@ -27,6 +27,7 @@ public sealed partial class SecretRedactor
     {
         _secrets = new(() => [.. SecretKeys.Select(key => configuration[key])
             .Concat(configuration.GetSection("Agent:Environment").GetChildren().Select(c => c.Value))
+            .Concat(configuration.GetSection("Agent:SetupEnvironment").GetChildren().Select(c => c.Value))
             .Concat(configuration.GetSection("Notifications:Webhooks").GetChildren().Select(c => c["Secret"]))
             .Append(RedisPassword(configuration["Redis:ConnectionString"]))
             .Concat(known.Select(k => k.Value))
