@@ -88,7 +88,12 @@ public static class EvidenceText
 
     private static string Phase(CheckSummary check) => check.Phase == CheckPhases.Setup ? "setup" : "validate";
 
-    private static string Command(CheckSummary check) => $"`{UntrustedText.CodeSpan(check.Command, MaxCommandShown) ?? "(empty)"}`";
+    /// <summary>
+    /// The command as <c>&lt;code&gt;</c> with its content escaped: it also stands inside the HTML of a
+    /// <c>&lt;summary&gt;</c>, where GitHub reads no markdown and a code span would leave its tags live.
+    /// </summary>
+    private static string Command(CheckSummary check) =>
+        UntrustedText.Markdown($"`{UntrustedText.CodeSpan(check.Command, MaxCommandShown) ?? "(empty)"}`", int.MaxValue);
 
     /// <summary>
     /// Output shown as it was printed: fenced with more backticks than any line of it holds, so no line of it closes

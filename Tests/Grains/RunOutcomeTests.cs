@@ -88,9 +88,9 @@ public sealed class RunOutcomeTests(GrainClusterFixture fixture)
         Assert.DoesNotContain("Unverified", pullRequest.Title + pullRequest.Body);
         foreach (var text in new[] { pullRequest.Body, Comment(issue) })
         {
-            Assert.Contains("- ✅ setup `npm ci` (1.2s)", text);
-            Assert.Contains("- ✅ validate `npm test` (1.2s)", text);
-            Assert.Contains("- ✅ validate `npm run lint` (1.2s)", text);
+            Assert.Contains("- ✅ setup <code>npm ci</code> (1.2s)", text);
+            Assert.Contains("- ✅ validate <code>npm test</code> (1.2s)", text);
+            Assert.Contains("- ✅ validate <code>npm run lint</code> (1.2s)", text);
             Assert.DoesNotContain("Not validated", text);
         }
 
@@ -116,8 +116,8 @@ public sealed class RunOutcomeTests(GrainClusterFixture fixture)
         Assert.StartsWith($"Closes #{issue.Number}", pullRequest.Body);
         foreach (var text in new[] { pullRequest.Body, Comment(issue) })
         {
-            Assert.Contains("⚠️ **Unverified**: `npm test` failed (exit code 1), so the pull request is a draft.", text);
-            Assert.Contains("- ❌ validate `npm test` (3.4s, exit code 1)", text);
+            Assert.Contains("⚠️ **Unverified**: <code>npm test</code> failed (exit code 1), so the pull request is a draft.", text);
+            Assert.Contains("- ❌ validate <code>npm test</code> (3.4s, exit code 1)", text);
             Assert.Contains("<pre>\nFAIL src/app.test.ts\n  expected 2, got 3 &lt;b&gt;@&#8203;someone&lt;/b&gt;\n</pre>", text);
         }
 
@@ -233,7 +233,7 @@ public sealed class RunOutcomeTests(GrainClusterFixture fixture)
         Assert.DoesNotContain(fixture.GitHub.PullRequests, p => p.Issue == issue);
         Assert.DoesNotContain(fixture.Mirror.Published, p => p.Issue == issue);
         var comment = Comment(issue);
-        Assert.Contains("- ❌ setup `npm ci` (3.4s, exit code 1)", comment);
+        Assert.Contains("- ❌ setup <code>npm ci</code> (3.4s, exit code 1)", comment);
         Assert.Contains("npm ERR! 404 Not Found: left-pad@&#8203;9", comment); // its words, defused
         Assert.DoesNotContain("Not validated", comment);
     }
