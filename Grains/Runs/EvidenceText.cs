@@ -40,12 +40,16 @@ public static class EvidenceText
     /// <summary>Said of published work when the repository configures no <c>validate</c> commands.</summary>
     public const string NotValidated = "Not validated: the repository configures no `validate` commands (`.github/sandbox-agents.yml`).";
 
+    /// <summary>Said of published work when the repository configures <c>validate</c> commands but the runner reported none of them.</summary>
+    public const string NoValidationReported = "Not validated: the runner reported no results for the repository's `validate` commands.";
+
     /// <summary>The banners and the "not validated" line that apply to published work, in order; empty when none does.</summary>
     public static IEnumerable<string> Banners(RunRecord run, bool inPullRequest)
     {
         if (IncompleteBanner(run, inPullRequest) is { } incomplete) yield return incomplete;
         if (UnverifiedBanner(run) is { } unverified) yield return unverified;
-        if (run.Verified is null && run.CommitSha is not null) yield return NotValidated;
+        if (run.Verified is null && run.CommitSha is not null)
+            yield return run.StoredSettings?.ValidateCommands.Count > 0 ? NoValidationReported : NotValidated;
     }
 
     /// <summary>

@@ -124,4 +124,15 @@ public sealed class EvidenceTextTests
         Assert.DoesNotContain($"<code>check {EvidenceText.MaxChecksShown + 1}</code>", comment);
         Assert.Contains("- and 3 more", comment);
     }
+
+    [Fact]
+    public void NoValidationResults_SaysWhetherAnyWereConfigured()
+    {
+        var run = Published(RunState.Succeeded);
+        Assert.Contains(EvidenceText.NotValidated, Comment(run));
+
+        run.StoredSettings = run.Settings with { Validate = ["npm test"] };
+        Assert.Contains(EvidenceText.NoValidationReported, Comment(run));
+        Assert.DoesNotContain(EvidenceText.NotValidated, Comment(run));
+    }
 }
