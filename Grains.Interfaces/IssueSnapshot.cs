@@ -47,9 +47,7 @@ public sealed record RunSummary(
     [property: Id(19)] bool TranscriptKept = false)
 {
     /// <summary>True when every validate command passed, false when one failed, null when none ran ("not validated").</summary>
-    public bool? Verified => Checks?.Where(c => c.Phase == CheckPhases.Validate).ToList() is { Count: > 0 } validation
-        ? validation.All(c => c.Passed)
-        : null;
+    public bool? Verified => CheckSummary.Verified(Checks);
 }
 
 /// <summary>A state a run entered, when, and why.</summary>

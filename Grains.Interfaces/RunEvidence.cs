@@ -20,6 +20,12 @@ public sealed record CheckSummary(
     [property: Id(4)] string? Tail)
 {
     public bool Passed => ExitCode == 0;
+
+    /// <summary>True when every validate command passed, false when one failed, null when none ran ("not validated").</summary>
+    public static bool? Verified(IEnumerable<CheckSummary>? checks) =>
+        checks?.Where(c => c.Phase == CheckPhases.Validate).ToList() is { Count: > 0 } validation
+            ? validation.All(c => c.Passed)
+            : null;
 }
 
 /// <summary>

@@ -30,4 +30,8 @@ public sealed class GitHubOptions
     public bool UsesApp => !string.IsNullOrWhiteSpace(AppId);
 
     public Uri CloneUrl(IssueKey issue) => new($"{GitUrl.TrimEnd('/')}/{issue.Owner}/{issue.Repository}.git");
+
+    /// <summary>The branch's page on the repository's web host (the host of <see cref="GitUrl"/>), each part of its name escaped.</summary>
+    public string BranchUrl(IssueKey issue, string branch) =>
+        $"{GitUrl.TrimEnd('/')}/{issue.Owner}/{issue.Repository}/tree/{string.Join('/', branch.Split('/').Select(Uri.EscapeDataString))}";
 }

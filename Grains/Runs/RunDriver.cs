@@ -27,10 +27,17 @@ public sealed partial class RunDriver(
     TranscriptKeeper transcripts,
     IOptions<DashboardLinkOptions> links,
     IOptions<GitOptions> git,
+    IOptions<GitHubOptions> gitHubOptions,
     IOptions<RunOptions> options)
 {
     /// <summary>Refused hosts kept per run; the proxy keeps its own cap too.</summary>
     private const int MaxBlockedHosts = 50;
+
+    /// <summary>
+    /// Time the runner gets after the wrap-up grace to commit and bundle what the agent left: it ends the agent when
+    /// the grace is over, then runs git over the whole checkout, which takes a while on a large one.
+    /// </summary>
+    private static readonly TimeSpan CommitMargin = TimeSpan.FromMinutes(1);
 
     public async Task AdvanceAsync(RunContext context, CancellationToken cancellationToken)
     {
@@ -48,11 +55,19 @@ public sealed partial class RunDriver(
 
     private async Task StepAsync(RunContext context, RunRecord run, CancellationToken cancellationToken)
     {
-        // Once the runner has exited the agent's time is over; publishing may wait for GitHub's rate limits.
+        // Once the runner has exited the agent's time is over; publishing may wait for GitHub's rate limits. A running
+        // agent is asked to stop at the deadline and gets its grace to wrap up, so that the runner commits what exists.
         if (run.Deadline is { } deadline && context.Now >= deadline && run.State != RunState.Publishing)
         {
-            await context.FinishAsync(run, RunState.TimedOut, $"Stopped at the time limit of {run.Settings.Timeout}.");
-            return;
+            if (!MayWrapUp(run, deadline, context.Now))
+            {
+                await context.FinishAsync(run, RunState.TimedOut, run.StopRequestedAt is null
+                    ? $"Stopped at the time limit of {run.Settings.Timeout}."
+                    : $"Stopped at the time limit of {run.Settings.Timeout}: the agent had not finished {run.Settings.WrapUpGrace} after it was asked to wrap up.");
+                return;
+            }
+
+            if (run.StopRequestedAt is null) await RequestStopAsync(context, run, cancellationToken);
         }
 
         try
@@ -98,6 +113,34 @@ public sealed partial class RunDriver(
             else
                 context.Changed();
         }
+    }
+
+    /// <summary>
+    /// A running run past its deadline is watched on while the agent wraps up and the runner commits. Runs stored
+    /// before the grace was kept (a zero grace) end at the deadline, as they did then.
+    /// </summary>
+    private static bool MayWrapUp(RunRecord run, DateTimeOffset deadline, DateTimeOffset now) =>
+        run is { State: RunState.Running, SandboxId: not null, CommandId: not null }
+        && run.Settings.WrapUpGrace > TimeSpan.Zero
+        && now < deadline + run.Settings.WrapUpGrace + CommitMargin;
+
+    /// <summary>Uploads the runner's stop file once; a failed upload is tried again at the next tick, until the grace is over.</summary>
+    private async Task RequestStopAsync(RunContext context, RunRecord run, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await sandboxes.UploadAsync(run.SandboxId!, RunnerFiles.StopRequest, ReadOnlyMemory<byte>.Empty, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogStopRequestFailed(context.Logger, ex, context.Issue, run.RunId);
+            return;
+        }
+
+        run.StopRequestedAt = context.Now;
+        run.Changed();
+        await context.SaveAsync();
+        LogStopRequested(context.Logger, context.Issue, run.RunId, run.Settings.WrapUpGrace);
     }
 
     private async Task ProvisionAsync(RunContext context, RunRecord run, CancellationToken cancellationToken)
@@ -176,35 +219,40 @@ public sealed partial class RunDriver(
         run.CostUsd = result.AgentResult?.TotalCostUsd;
         run.Turns = result.AgentResult?.NumTurns;
         run.AgentSummary = result.AgentResult?.Result is { } said ? redactor.Redact(said) : null;
+        run.Checks = RunChecks.From(result, redactor);
 
-        var verdict = OutcomeJudge.Judge(result);
-        if (verdict.State == RunState.Succeeded && run.CommitSha is null)
+        var verdict = run.StopRequestedAt is null ? OutcomeJudge.Judge(result, run.Settings) : OutcomeJudge.AtDeadline(result, run.Settings);
+        if (verdict.Publishes && run.CommitSha is null)
         {
             var published = await PublishChangesAsync(context, run, cancellationToken);
             if (published.HasChanges)
             {
                 run.CommitSha = published.Commit;
+                run.BranchUrl = gitHubOptions.Value.BranchUrl(context.Issue, run.Branch);
                 context.Changed(); // a replay pushes the same commit: its date is the start of publishing
             }
             else
             {
-                verdict = new Verdict(RunState.NoChanges, "The agent's commits add up to no change.");
+                verdict = verdict.State == RunState.Succeeded
+                    ? new Verdict(RunState.NoChanges, "The agent's commits add up to no change.")
+                    : verdict with { Incomplete = null };
             }
         }
 
-        if (verdict.State == RunState.Succeeded)
+        run.IncompleteBecause = verdict.Incomplete;
+        if (verdict.Publishes)
         {
             if (context.GitHubPaused) return; // the branch is pushed; the pull request waits for GitHub's leave
             var pullRequest = await gitHub.FindOpenPullRequestAsync(context.Issue, run.Branch, cancellationToken)
                 ?? await gitHub.CreatePullRequestAsync(context.Issue, new NewPullRequestSpec(
                     PullRequestText.Title(context.Issue, run), run.Branch, run.BaseBranch ?? "main",
-                    PullRequestText.Body(context.Issue, run, context.Now, links.Value.TranscriptOf(context.Issue, run)), run.Settings.DraftPullRequest), cancellationToken);
+                    PullRequestText.Body(context.Issue, run, context.Now, links.Value.TranscriptOf(context.Issue, run)), PullRequestText.IsDraft(run)), cancellationToken);
             run.PullRequestUrl = pullRequest.Url;
             run.PullRequestNumber = pullRequest.Number;
             context.GitHubAnswered();
         }
 
-        if (verdict.State == RunState.Failed) run.Error = redactor.Redact(verdict.Reason!);
+        if (verdict.State is RunState.Failed or RunState.TimedOut) run.Error = redactor.Redact(verdict.Reason!);
         await context.TransitionAsync(run, verdict.State, verdict.Reason is null ? null : redactor.Redact(verdict.Reason));
     }
 
@@ -239,6 +287,12 @@ public sealed partial class RunDriver(
         var author = new CommitAuthor(run.Attribution.AuthorName, run.Attribution.AuthorEmail);
         return await mirror.PublishAsync(context.Issue, new ChangeRequest(run.RunId, run.Branch, run.BaseCommit!, message, publishing, author), bundle, cancellationToken);
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Issue}: run {RunId} reached its deadline; the agent was asked to stop and has {Grace} to wrap up")]
+    private static partial void LogStopRequested(ILogger logger, IssueKey issue, string runId, TimeSpan grace);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Issue}: run {RunId} reached its deadline, but the stop request could not be uploaded; trying again")]
+    private static partial void LogStopRequestFailed(ILogger logger, Exception exception, IssueKey issue, string runId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Issue}: run {RunId} step {State} failed (attempt {Attempt})")]
     private static partial void LogStepFailed(ILogger logger, Exception exception, IssueKey issue, string runId, RunState state, int attempt);

@@ -68,11 +68,17 @@ public sealed partial class RunRecord
     /// <summary>The run's redacted transcript is kept as an artifact.</summary>
     [Id(47)] public bool TranscriptKept { get; set; }
 
+    /// <summary>When the service asked the agent to stop at the deadline (uploaded <c>.agent-run/stop</c>); null: it never did.</summary>
+    [Id(48)] public DateTimeOffset? StopRequestedAt { get; set; }
+
+    /// <summary>The web page of the run's branch, once it is pushed (linked from the comment when there is no pull request to show).</summary>
+    [Id(49)] public string? BranchUrl { get; set; }
+
     /// <summary>
     /// The setup's variables went into the sandbox: a replay of the start must not send them again, as the runner may
     /// already have deleted them and started the agent, which would find them.
     /// </summary>
-    [Id(48)] public bool SetupEnvironmentSent { get; set; }
+    [Id(50)] public bool SetupEnvironmentSent { get; set; }
 
     public DateTimeOffset CreatedAt => Transitions[0].At;
 
@@ -85,6 +91,9 @@ public sealed partial class RunRecord
 
     /// <summary>The settings the run goes by, resolved when it was queued.</summary>
     public RunSettings Settings => StoredSettings ?? throw new InvalidOperationException($"Run {RunId} has no settings.");
+
+    /// <summary>True when every validate command passed, false when one failed, null when none ran.</summary>
+    public bool? Verified => CheckSummary.Verified(Checks);
 
     /// <summary>Something the status comment or the registry shows has changed.</summary>
     public void Changed() => Version++;

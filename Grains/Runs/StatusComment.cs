@@ -43,7 +43,9 @@ public static class StatusComment
         if (run.State == RunState.Running && CurrentActivity(run) is { } activity)
             text.AppendLine($"\nNow: `{activity}`");
         if (run.PullRequestUrl is not null) text.AppendLine($"\nPull request: {run.PullRequestUrl}");
+        if (run.State.IsTerminal()) AppendEvidence(text, run);
         if (run.State.IsTerminal() && run.Error is not null) text.AppendLine($"\n{Quote(UntrustedText.Markdown(run.Error, MaxErrorLength))}");
+        if (run.State.IsTerminal() && EvidenceText.Checks(run) is { } checks) text.AppendLine($"\n{checks}");
         if (BlockedHosts(run) is { } blocked) text.AppendLine($"\n{blocked}");
         if (run.State == RunState.Succeeded && !string.IsNullOrWhiteSpace(run.AgentSummary))
             text.AppendLine($"\n<details><summary>What the agent said</summary>\n\n{UntrustedText.Markdown(run.AgentSummary, MaxSummaryLength)}\n\n</details>");
@@ -71,6 +73,16 @@ public static class StatusComment
         return $"The sandbox's network filter blocked: {named}{more}.";
     }
 
+    /// <summary>What became of the agent's work: the banners that apply to it, and for a run that did not succeed, where its pushed branch is.</summary>
+    private static void AppendEvidence(StringBuilder text, RunRecord run)
+    {
+        foreach (var banner in EvidenceText.Banners(run, inPullRequest: false)) text.AppendLine($"\n{banner}");
+        if (run.State is not (RunState.Failed or RunState.TimedOut) || EvidenceText.BranchLink(run) is not { } branch) return;
+        text.AppendLine(run.PullRequestUrl is null
+            ? $"\nThe agent's work was pushed to the branch {branch}, but no pull request could be opened for it."
+            : $"\nThe agent's work was pushed to the branch {branch}.");
+    }
+
     private static string Quote(string markdown) => string.Join('\n', markdown.Split('\n').Select(line => "> " + line));
 
     private static string Headline(RunRecord run) => run.State switch
@@ -78,11 +90,15 @@ public static class StatusComment
         RunState.Queued when run.Queue.Position is { } place => $"Queued: number {place} in line for a sandbox",
         RunState.Queued => "Queued: waiting for a sandbox",
         RunState.Provisioning => "Preparing a sandbox",
+        RunState.Running when run.StopRequestedAt is not null => "The time limit is reached: the agent is asked to wrap up, and what it has will be kept",
         RunState.Running => "The agent is working on this issue",
         RunState.Publishing => "Publishing the agent's changes",
+        RunState.Succeeded when run.Verified == false => "Done, but unverified: its validation failed, so the pull request is a draft",
         RunState.Succeeded => "Done: a pull request is ready for review",
         RunState.NoChanges => "Finished without changes",
+        RunState.Failed when run.PullRequestUrl is not null && run.IncompleteBecause is not null => "Failed: the incomplete work is in a draft pull request",
         RunState.Failed => "Failed",
+        RunState.TimedOut when run.PullRequestUrl is not null && run.IncompleteBecause is not null => "Timed out: the incomplete work is in a draft pull request",
         RunState.TimedOut => "Timed out",
         RunState.Cancelled => "Cancelled",
         _ => run.State.ToString(),

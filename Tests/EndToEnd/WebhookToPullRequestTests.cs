@@ -104,7 +104,8 @@ public abstract class WebhookToPullRequestTests(ServiceFixture service)
         await service.SendWebhookAsync("issues", Labeled(105, $"Take forever [sleep {marker}]"));
         await service.WaitForStateAsync(105, "Running");
 
-        service.Clock.Advance(ServiceFixture.AgentTimeout);
+        // Past the deadline, the wrap-up grace and the runner's minute to commit: the run ends at the next tick.
+        service.Clock.Advance(ServiceFixture.AgentTimeout + new SandboxAgents.Runs.AgentOptions().WrapUpGrace + TimeSpan.FromMinutes(1));
 
         var done = await service.WaitForStateAsync(105, "TimedOut");
         Assert.Contains("time limit", done["error"]!.GetValue<string>());

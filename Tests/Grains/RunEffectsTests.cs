@@ -93,13 +93,16 @@ public sealed class RunEffectsTests(GrainClusterFixture fixture)
     {
         var issue = fixture.NextIssue();
         await fixture.SubmitAndTickAsync(issue, Run());
+        var grace = new AgentOptions().WrapUpGrace;
 
         fixture.Clock.Advance(GrainClusterFixture.AgentTimeout - GrainClusterFixture.PollInterval);
         await fixture.PollAsync(issue);
+        Assert.Equal(RunState.Running, (await Grain(issue).GetSnapshotAsync()).State); // asked to wrap up
+        await fixture.AdvanceAsync(issue, grace + TimeSpan.FromMinutes(1));
 
         var done = await Grain(issue).GetSnapshotAsync();
         Assert.Equal(RunState.TimedOut, done.State);
-        Assert.Equal($"Stopped at the time limit of {GrainClusterFixture.AgentTimeout}.", done.Error);
+        Assert.Equal($"Stopped at the time limit of {GrainClusterFixture.AgentTimeout}: the agent had not finished {grace} after it was asked to wrap up.", done.Error);
     }
 
     [Fact]

@@ -193,21 +193,20 @@ public sealed class SandboxGrainTests(GrainClusterFixture fixture)
         Assert.Contains("without changes", comment.Body);
     }
 
-    [Theory]
-    [InlineData(true, "success")]
-    [InlineData(false, "error_max_turns")]
-    public async Task AgentReportsError_EvenWithCommits_EndsFailedWithReason(bool isError, string subtype)
+    /// <summary>A limit the agent reached keeps its commits (RunOutcomeTests); an error it reports does not.</summary>
+    [Fact]
+    public async Task AgentReportsError_EvenWithCommits_EndsFailedWithReason()
     {
         var issue = fixture.NextIssue();
         var (running, sandbox) = await StartRunAsync(issue);
 
-        sandbox.FinishRunner(RunnerResults.Committed(running.Branch!, "rate limited", isError, subtype));
+        sandbox.FinishRunner(RunnerResults.Committed(running.Branch!, "rate limited", isError: true, "success"));
         await fixture.PollAsync(issue);
 
         var failed = await SnapshotAsync(issue);
         AssertEndedNow(failed, RunState.Failed);
         Assert.True(failed.History[^1].SandboxDeleted);
-        Assert.Contains(isError ? "reported an error" : subtype, failed.Error);
+        Assert.Contains("reported an error", failed.Error);
         Assert.DoesNotContain(fixture.GitHub.PullRequests, p => p.Issue == issue);
         var comment = Assert.Single(fixture.GitHub.CommentsOn(issue));
         Assert.Contains(failed.Error!, comment.Body);
@@ -279,19 +278,25 @@ public sealed class SandboxGrainTests(GrainClusterFixture fixture)
     }
 
     [Fact]
-    public async Task Deadline_Passes_EndsTimedOut_AndDeletesSandbox()
+    public async Task Deadline_Passes_AgentAskedToStop_EndsTimedOutAfterTheGrace_AndDeletesSandbox()
     {
         var issue = fixture.NextIssue();
         var (_, sandbox) = await StartRunAsync(issue);
         var deadline = fixture.Clock.GetUtcNow() + GrainClusterFixture.AgentTimeout;
+        var wrapUp = new AgentOptions().WrapUpGrace + TimeSpan.FromMinutes(1); // the grace, then the runner's time to commit
 
-        // The jump wakes the poll timer and the watchdog. The first tick ends the run and settles it, which unregisters
-        // the watchdog, so whether the watchdog's own tick still comes is a race; that tick would find nothing to do.
-        await fixture.AdvanceAsync(issue, GrainClusterFixture.AgentTimeout);
+        // The jump wakes the poll timer and the watchdog; the first asks the agent to stop, and the run goes on.
+        await fixture.AdvanceAsync(issue, GrainClusterFixture.AgentTimeout, ticks: 2);
+        Assert.Equal(RunState.Running, (await SnapshotAsync(issue)).State);
+        Assert.NotNull(sandbox.ReadFile(RunnerFiles.StopRequest));
+
+        // The first tick after the grace ends the run and settles it, which unregisters the watchdog, so whether the
+        // watchdog's own tick still comes is a race; that tick would find nothing to do.
+        await fixture.AdvanceAsync(issue, wrapUp);
 
         var timedOut = await SnapshotAsync(issue);
         AssertEndedNow(timedOut, RunState.TimedOut);
-        Assert.Equal(deadline, timedOut.History[^1].Transitions[^1].At);
+        Assert.Equal(deadline + wrapUp, timedOut.History[^1].Transitions[^1].At);
         Assert.True(timedOut.History[^1].SandboxDeleted);
         Assert.True(sandbox.Deleted);
         Assert.Contains("time limit", timedOut.Error);

@@ -80,3 +80,70 @@ public sealed class OutcomeJudgeTests
     public void Judge_ExitNonZero_ResultWithoutAReason_FallsBackToTheExitCode() =>
         Assert.Equal("The agent exited with code 2.", OutcomeJudge.Judge(Result(exit: 2, agent: Agent())).Reason);
 }
+
+public sealed class OutcomeJudgeLimitTests
+{
+    private static readonly RunSettings Settings = new("claude", TimeSpan.FromMinutes(45), DraftPullRequest: true, MaxStepFailures: 5, LogTailLines: 20, MaxTurns: 30, MaxBudgetUsd: 1.5m);
+
+    private static RunnerResult Result(string subtype, string said, int commits = 1) =>
+        new(commits > 0 ? RunnerOutcomes.Committed : RunnerOutcomes.NoChanges, "agent/issue-1-abc", "main", commits > 0 ? "abc" : null, commits, 1, null,
+            new AgentResult(subtype, true, 1.5m, 31, null, null, [said]));
+
+    [Theory]
+    [InlineData("error_max_turns", "Reached maximum number of turns (30)", "the agent reached its turn limit (30)")]
+    [InlineData("error_max_budget_usd", "Reached maximum budget ($1.5)", "the agent reached its budget limit ($1.50)")]
+    public void Judge_LimitWithCommits_FailedWithTheAgentsWords_WorkKeptAsIncomplete(string subtype, string said, string limit)
+    {
+        var verdict = OutcomeJudge.Judge(Result(subtype, said), Settings);
+
+        Assert.Equal(new Verdict(RunState.Failed, $"The agent reported an error: {said} ({subtype}, exit code 1).", limit), verdict);
+        Assert.True(verdict.Publishes);
+    }
+
+    [Fact]
+    public void Judge_LimitWithoutCommits_NothingToKeep()
+    {
+        var verdict = OutcomeJudge.Judge(Result("error_max_turns", "Reached maximum number of turns (30)", commits: 0), Settings);
+
+        Assert.Equal(RunState.Failed, verdict.State);
+        Assert.Null(verdict.Incomplete);
+        Assert.False(verdict.Publishes);
+    }
+
+    [Fact]
+    public void Judge_ApiErrorWithCommits_NotALimit_NothingKept() =>
+        Assert.Null(OutcomeJudge.Judge(Result("success", "Invalid API key · Fix external API key"), Settings).Incomplete);
+
+    [Fact]
+    public void AtDeadline_WithCommits_TimedOutAndIncomplete_WhateverTheAgentSaid()
+    {
+        var verdict = OutcomeJudge.AtDeadline(Result("success", "interrupted"), Settings);
+
+        Assert.Equal(new Verdict(RunState.TimedOut, "Stopped at the time limit of 00:45:00.", "the run reached its time limit (00:45:00)"), verdict);
+    }
+
+    [Fact]
+    public void AtDeadline_WithoutCommits_TimedOutAsBefore() =>
+        Assert.Equal(new Verdict(RunState.TimedOut, "Stopped at the time limit of 00:45:00."), OutcomeJudge.AtDeadline(Result("success", "x", commits: 0), Settings));
+
+    [Fact]
+    public void Judge_SetupFailed_NamesTheCommandAndItsLastLines()
+    {
+        var tail = string.Join('\n', Enumerable.Range(1, 14).Select(i => $"line {i}")) + "\n";
+        var result = new RunnerResult(RunnerOutcomes.Error, "b", "main", null, 0, null, "setup: command 2 exited 127", null, new CommandReport("make deps", 127, 40, tail));
+
+        var verdict = OutcomeJudge.Judge(result, Settings);
+
+        Assert.Equal(RunState.Failed, verdict.State);
+        Assert.Equal("The setup command `make deps` failed with exit code 127. Its last lines:\n```\n" + string.Join('\n', Enumerable.Range(5, 10).Select(i => $"line {i}")) + "\n```", verdict.Reason);
+        Assert.Null(verdict.Incomplete);
+    }
+
+    [Fact]
+    public void Judge_SetupPassed_ButTheRunnerFailedLater_TheRunnersReason()
+    {
+        var result = new RunnerResult(RunnerOutcomes.Error, "b", "main", null, 0, 0, "commit: git failed", null, new CommandReport("make deps", 0, 40, "ok"));
+
+        Assert.Equal("The runner failed: commit: git failed.", OutcomeJudge.Judge(result, Settings).Reason);
+    }
+}

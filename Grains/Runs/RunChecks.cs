@@ -1,0 +1,45 @@
+using SandboxAgents.Runner;
+
+namespace SandboxAgents.Runs;
+
+/// <summary>
+/// The runner's setup and validate reports as the run keeps them: redacted, then capped (the end of an output is what
+/// explains it). The runner wrote them after the agent ran in the same sandbox, so they are untrusted text.
+/// </summary>
+public static class RunChecks
+{
+    /// <summary>Validate commands kept; a repository that configures more gets the first ones shown.</summary>
+    internal const int MaxValidateCommands = 20;
+
+    internal const int MaxCommandLength = 500;
+
+    /// <summary>Characters of a command's last lines kept (the runner keeps 30 lines).</summary>
+    internal const int MaxTailLength = 4_000;
+
+    public static List<CheckSummary> From(RunnerResult result, SecretRedactor redactor)
+    {
+        var checks = new List<CheckSummary>();
+        if (result.Setup is { } setup) checks.Add(Summary(CheckPhases.Setup, setup, redactor));
+        foreach (var report in (result.Validation ?? []).Take(MaxValidateCommands))
+            checks.Add(Summary(CheckPhases.Validate, report, redactor));
+        return checks;
+    }
+
+    private static CheckSummary Summary(string phase, CommandReport report, SecretRedactor redactor) => new(
+        phase,
+        Head(redactor.Redact(report.Command ?? ""), MaxCommandLength),
+        report.ExitCode,
+        TimeSpan.FromMilliseconds(Math.Max(0, report.DurationMs)),
+        report.Tail is { } tail ? End(redactor.Redact(tail), MaxTailLength) : null);
+
+    private static string Head(string text, int max) => text.Length <= max ? text : IssueText.Cap(text, max) + "…";
+
+    /// <summary>The last <paramref name="max"/> characters of the text, after "…" when some were left out.</summary>
+    internal static string End(string text, int max)
+    {
+        if (text.Length <= max) return text;
+        var start = text.Length - max;
+        if (char.IsLowSurrogate(text[start])) start++;
+        return "…" + text[start..];
+    }
+}
