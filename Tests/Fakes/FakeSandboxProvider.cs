@@ -30,7 +30,7 @@ public sealed class FakeSandboxProvider : ISandboxProvider
 
     public FakeSandbox? Find(string id) => _sandboxes.GetValueOrDefault(id);
 
-    public FakeSandbox? ForRun(string runId) => _sandboxes.Values.FirstOrDefault(s => s.Labels[SandboxLabels.Run] == runId);
+    public FakeSandbox? ForRun(string runId) => _sandboxes.Values.FirstOrDefault(s => s.Labels.GetValueOrDefault(SandboxLabels.Run) == runId);
 
     /// <summary>The next <paramref name="count"/> deletes of the sandbox throw, as a failing backend would.</summary>
     public void FailNextDeletes(string sandboxId, int count) => _deleteFailures[sandboxId] = count;
