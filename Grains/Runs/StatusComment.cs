@@ -46,7 +46,7 @@ public static class StatusComment
         if (run.State == RunState.Succeeded && !string.IsNullOrWhiteSpace(run.AgentSummary))
             text.AppendLine($"\n<details><summary>What the agent said</summary>\n\n{UntrustedText.Markdown(run.AgentSummary, MaxSummaryLength)}\n\n</details>");
         if (run.CostUsd is not null || run.Turns is not null)
-            text.AppendLine($"\nCost: {FormatCost(run.CostUsd)} · turns: {run.Turns?.ToString(CultureInfo.InvariantCulture) ?? "n/a"}");
+            text.AppendLine($"\nCost: {FormatCost(run.CostUsd)} · turns: {run.Turns?.ToString(CultureInfo.InvariantCulture) ?? "n/a"} · model: {ModelShown(run)}");
         if (dashboardLink is not null) text.AppendLine($"\n[Follow this run on the dashboard]({dashboardLink})");
         text.AppendLine();
         text.AppendLine(run.State.IsActive()
@@ -116,6 +116,9 @@ public static class StatusComment
         var text = span.TotalHours >= 1 ? $"{(int)span.TotalHours}h {span.Minutes}m" : span.TotalMinutes >= 1 ? $"{span.Minutes}m {span.Seconds}s" : $"{span.Seconds}s";
         return run.State.IsTerminal() ? $"took {text}" : $"running for {text}";
     }
+
+    /// <summary>The run's model (a name <see cref="ModelName"/> allows, so plain text), or the agent's default.</summary>
+    internal static string ModelShown(RunRecord run) => run.StoredSettings?.Model ?? "the agent's default";
 
     internal static string FormatCost(decimal? cost) => cost is null ? "n/a" : "$" + cost.Value.ToString("0.00##", CultureInfo.InvariantCulture);
 }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -22,27 +21,13 @@ public static class RepositorySettingsParser
     public static readonly IReadOnlyList<string> Keys =
         ["setup", "validate", "model", "maxTurns", "maxBudgetUsd", "timeout", "draft", "instructions", "branchPrefix"];
 
-    public static ConfigParse Parse(byte[] content)
-    {
-        if (content.Length > RepositoryConfigFile.MaxBytes)
-            return ConfigParse.Failed(1, 1, $"the file is larger than the {RepositoryConfigFile.MaxBytes / 1024} KiB allowed");
-        string text;
-        try
-        {
-            text = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true).GetString(content);
-        }
-        catch (DecoderFallbackException)
-        {
-            return ConfigParse.Failed(1, 1, "the file is not UTF-8 text");
-        }
-
-        return Parse(text);
-    }
+    /// <summary>The problem of a file larger than <see cref="RepositoryConfigFile.MaxBytes"/>, which is not even read.</summary>
+    public static ConfigParse TooLarge() =>
+        ConfigParse.Failed(1, 1, $"the file is larger than the {RepositoryConfigFile.MaxBytes / 1024} KiB allowed");
 
     public static ConfigParse Parse(string text)
     {
-        if (text.Length > RepositoryConfigFile.MaxBytes)
-            return ConfigParse.Failed(1, 1, $"the file is larger than the {RepositoryConfigFile.MaxBytes / 1024} KiB allowed");
+        if (text.Length > RepositoryConfigFile.MaxBytes) return TooLarge();
         var stream = new YamlStream();
         try
         {
