@@ -39,6 +39,7 @@ public enum CommandSource
 /// <param name="Issue">Title and body as the event carried them; null when the grain must read them.</param>
 /// <param name="CommentId">The comment that gave the command, if one did (it gets the 👀 acknowledgement).</param>
 /// <param name="InstallationId">The GitHub App installation the delivery came through (<c>installation.id</c>), if any.</param>
+/// <param name="Model">The model a run or retry asked for (<c>--model</c>), as written: the grain refuses a name <see cref="ModelName"/> does not allow.</param>
 [GenerateSerializer, Immutable, Alias("SandboxAgents.IssueCommand")]
 public sealed record IssueCommand(
     [property: Id(0)] CommandKind Kind,
@@ -48,7 +49,8 @@ public sealed record IssueCommand(
     [property: Id(4)] IssueText? Issue,
     [property: Id(5)] string? Instructions = null,
     [property: Id(6)] long? CommentId = null,
-    [property: Id(7)] long? InstallationId = null)
+    [property: Id(7)] long? InstallationId = null,
+    [property: Id(8)] string? Model = null)
 {
     /// <summary>
     /// Starting or cancelling from a comment needs write access, checked against GitHub. Closing an issue or removing

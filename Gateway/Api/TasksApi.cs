@@ -72,17 +72,21 @@ public static class TasksApi
     public static Task<Results<Accepted<IssueSnapshot>, ProblemHttpResult>> RetryAsync(string owner, string repo, string number, IGrainFactory grains, HttpRequest http) =>
         SubmitAsync(grains, Parse(owner, repo, number), CommandKind.Retry, SourceOf(http), instructions: null, () => NotAnIssue(owner, repo, number));
 
-    public static Task<Results<Accepted<IssueSnapshot>, ProblemHttpResult>> StartAsync(StartRunRequest request, IGrainFactory grains) =>
-        SubmitAsync(grains, request.Repository?.Split('/') is [var owner, var repo] ? Parse(owner, repo, request.Issue.ToString(System.Globalization.CultureInfo.InvariantCulture)) : null,
+    public static async Task<Results<Accepted<IssueSnapshot>, ProblemHttpResult>> StartAsync(StartRunRequest request, IGrainFactory grains)
+    {
+        if (request.Model is { } model && ModelName.Problem(model) is { } wrong) return Problem(StatusCodes.Status400BadRequest, $"'model': {wrong}.");
+        return await SubmitAsync(grains, request.Repository?.Split('/') is [var owner, var repo] ? Parse(owner, repo, request.Issue.ToString(System.Globalization.CultureInfo.InvariantCulture)) : null,
             CommandKind.Run, CommandSource.Api, request.Instructions,
-            () => TypedResults.Problem("Give 'repository' as owner/repo and 'issue' as a positive issue number.", statusCode: StatusCodes.Status400BadRequest));
+            () => TypedResults.Problem("Give 'repository' as owner/repo and 'issue' as a positive issue number.", statusCode: StatusCodes.Status400BadRequest),
+            request.Model);
+    }
 
     /// <summary>One grain call: the grain judges the command, and its answer is the response.</summary>
     private static async Task<Results<Accepted<IssueSnapshot>, ProblemHttpResult>> SubmitAsync(
-        IGrainFactory grains, IssueKey? issue, CommandKind kind, CommandSource source, string? instructions, Func<ProblemHttpResult> badRequest)
+        IGrainFactory grains, IssueKey? issue, CommandKind kind, CommandSource source, string? instructions, Func<ProblemHttpResult> badRequest, string? model = null)
     {
         if (issue is not { } key) return badRequest();
-        var answer = await Issue(grains, key).SubmitAsync(new IssueCommand(kind, source, Operator, DeliveryId: null, Issue: null, instructions));
+        var answer = await Issue(grains, key).SubmitAsync(new IssueCommand(kind, source, Operator, DeliveryId: null, Issue: null, instructions, Model: model));
         var snapshot = answer.Issue;
         return answer.Outcome switch
         {

@@ -34,8 +34,11 @@ public static class WebhookCommandRouter
         };
     }
 
-    /// <summary>Parses <c>{prefix} run|cancel|retry [instructions]</c> at the very start of a comment; a bare prefix means run.</summary>
-    public static (CommandKind Kind, string? Instructions)? ParseComment(string? body, string prefix)
+    /// <summary>
+    /// Parses <c>{prefix} run|cancel|retry [--model name] [instructions]</c> at the very start of a comment; a bare
+    /// prefix means run. The model is kept as written (capped): the grain refuses a name that is not allowed, and says why.
+    /// </summary>
+    public static ParsedComment? ParseComment(string? body, string prefix)
     {
         var text = (body ?? "").TrimStart();
         if (!text.StartsWith(prefix, StringComparison.OrdinalIgnoreCase)) return null;
@@ -43,9 +46,8 @@ public static class WebhookCommandRouter
         if (rest.Length > 0 && !char.IsWhiteSpace(rest[0])) return null;
 
         var words = rest.TrimStart();
-        var verbEnd = words.IndexOfAny([' ', '\t', '\r', '\n']);
-        var verb = verbEnd < 0 ? words : words[..verbEnd];
-        var after = verbEnd < 0 ? null : words[verbEnd..].Trim();
+        // "/agent --model x ..." is a run too.
+        var (verb, after) = ModelFlag(words) is null ? FirstWord(words) : ("run", words);
         CommandKind? kind = verb.ToLowerInvariant() switch
         {
             "" or "run" => CommandKind.Run,
@@ -53,25 +55,52 @@ public static class WebhookCommandRouter
             "retry" => CommandKind.Retry,
             _ => null,
         };
-        return kind is null ? null : (kind.Value, string.IsNullOrEmpty(after) ? null : after);
+        if (kind is null) return null;
+
+        string? model = null;
+        if (kind != CommandKind.Cancel && ModelFlag(after) is { } flag)
+        {
+            var (name, instructions) = FirstWord(after![flag..].TrimStart(' ', '\t', '='));
+            (model, after) = (IssueText.Cap(name, ModelName.MaxLength + 1), instructions);
+        }
+
+        return new ParsedComment(kind.Value, string.IsNullOrEmpty(after) ? null : after, model);
+    }
+
+    /// <summary>The length of a leading <c>--model</c> flag (followed by a space or <c>=</c>), or null.</summary>
+    private static int? ModelFlag(string? words)
+    {
+        const string flag = "--model";
+        if (words is null || !words.StartsWith(flag, StringComparison.OrdinalIgnoreCase)) return null;
+        return words.Length == flag.Length || words[flag.Length] is ' ' or '\t' or '=' or '\r' or '\n' ? flag.Length : null;
+    }
+
+    /// <summary>The first word of <paramref name="words"/>, and the rest trimmed (null when nothing is left).</summary>
+    private static (string Word, string? Remainder) FirstWord(string words)
+    {
+        var end = words.IndexOfAny([' ', '\t', '\r', '\n']);
+        return end < 0 ? (words, null) : (words[..end], words[end..].Trim());
     }
 
     private static RouteDecision FromComment(IssueCommentCreatedEvent e, string? deliveryId, TriggerOptions triggers)
     {
         if (ParseComment(e.Comment?.Body, triggers.Command) is not { } parsed)
             return RouteDecision.Ignore("comment is not a command");
-        return Command(e, e.Issue, parsed.Kind, CommandSource.Comment, deliveryId, parsed.Instructions, e.Comment?.Id);
+        return Command(e, e.Issue, parsed.Kind, CommandSource.Comment, deliveryId, parsed.Instructions, e.Comment?.Id, parsed.Model);
     }
 
     private static RouteDecision Command(
-        WebhookEvent e, Issue issue, CommandKind kind, CommandSource source, string? deliveryId, string? instructions = null, long? commentId = null)
+        WebhookEvent e, Issue issue, CommandKind kind, CommandSource source, string? deliveryId, string? instructions = null, long? commentId = null, string? model = null)
     {
         if (issue.Number is <= 0 or > int.MaxValue) return RouteDecision.Ignore("no issue number");
         if (!IssueKey.TryParse($"{e.Repository!.FullName}#{issue.Number}", out var key)) return RouteDecision.Ignore("unreadable repository name");
         var text = IssueText.Capped(issue.Title, issue.Body);
-        return RouteDecision.For(key, new IssueCommand(kind, source, e.Sender!.Login, deliveryId, text, instructions, commentId, e.Installation?.Id));
+        return RouteDecision.For(key, new IssueCommand(kind, source, e.Sender!.Login, deliveryId, text, instructions, commentId, e.Installation?.Id, model));
     }
 
     private static bool IsTrigger(string? label, TriggerOptions triggers) =>
         string.Equals(label, triggers.Label, StringComparison.OrdinalIgnoreCase);
 }
+
+/// <summary>A comment's command: what it asks, the instructions after it, and the model its <c>--model</c> named.</summary>
+public sealed record ParsedComment(CommandKind Kind, string? Instructions, string? Model = null);

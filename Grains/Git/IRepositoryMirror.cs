@@ -13,6 +13,13 @@ public interface IRepositoryMirror
     /// </summary>
     Task<RunBase> PrepareAsync(IssueKey issue, string runId, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The regular file at <paramref name="path"/> in <paramref name="commit"/>, a commit the mirror holds (a run's
+    /// prepared base); null when the commit has no such file (or only a folder or link by that name). A file larger
+    /// than <paramref name="maxBytes"/> is not read: its <see cref="CommittedFile.Text"/> is null.
+    /// </summary>
+    Task<CommittedFile?> ReadFileAsync(IssueKey issue, string commit, string path, int maxBytes, CancellationToken cancellationToken);
+
     /// <summary>Writes a bundle of the run's pinned base commit into <paramref name="file"/>. Safe to repeat.</summary>
     Task WriteBaseBundleAsync(IssueKey issue, string runId, ScratchFile file, CancellationToken cancellationToken);
 
@@ -32,6 +39,12 @@ public interface IRepositoryMirror
 
 /// <summary>Where a run starts: the default branch's name and the commit it pointed at.</summary>
 public sealed record RunBase(string Branch, string Commit);
+
+/// <summary>A file as a commit holds it: its size, and its text unless it was too large to read.</summary>
+public sealed record CommittedFile(long Size, string? Text)
+{
+    public bool TooLarge => Text is null;
+}
 
 /// <summary>
 /// What a run wants published. <paramref name="Date"/> and <paramref name="Author"/> are fixed per run so that a

@@ -35,6 +35,23 @@ public sealed partial class RepositoryMirror(
         return new RunBase(branch, commit);
     }
 
+    public async Task<CommittedFile?> ReadFileAsync(IssueKey issue, string commit, string path, int maxBytes, CancellationToken cancellationToken)
+    {
+        using var held = await LockAsync(issue, cancellationToken);
+        var mirror = await EnsureAsync(issue, cancellationToken);
+        await RevParseAsync(mirror, $"{commit}^{{commit}}", cancellationToken); // a commit the mirror lacks is a fault, not a missing file
+        // "100644 blob <sha>     <size>\t<path>", or nothing when the commit has no such path.
+        var entry = (await GitCommand.RunAsync(mirror, ["ls-tree", "-l", "--full-tree", commit, "--", path], null, cancellationToken)).Lines
+            .Select(line => line.Split('\t', 2))
+            .FirstOrDefault(parts => parts.Length == 2 && parts[1] == path)?[0]
+            .Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        if (entry is not [("100644" or "100755"), "blob", var blob, var sizeText] || !long.TryParse(sizeText, System.Globalization.CultureInfo.InvariantCulture, out var size))
+            return null;
+        if (size > maxBytes) return new CommittedFile(size, null);
+        var content = await GitCommand.RunAsync(mirror, ["cat-file", "blob", blob], null, cancellationToken);
+        return new CommittedFile(size, content.Output);
+    }
+
     public async Task WriteBaseBundleAsync(IssueKey issue, string runId, ScratchFile file, CancellationToken cancellationToken)
     {
         using var held = await LockAsync(issue, cancellationToken);

@@ -7,6 +7,7 @@ using SandboxAgents.GitHub;
 using SandboxAgents.Reaper;
 using SandboxAgents.Registry;
 using SandboxAgents.Runs;
+using SandboxAgents.Runs.RepositoryConfig;
 using SandboxAgents.Runs.Transcripts;
 
 namespace SandboxAgents.Hosting;
@@ -52,10 +53,12 @@ public static class RunServicesExtensions
         services.AddSingleton<ModelRelayTokens>();
         services.AddSingleton<ModelAccess>();
         services.AddSingleton<IValidateOptions<AgentOptions>, ModelAccessValidator>();
+        services.AddSingleton<IValidateOptions<AgentOptions>, AgentLimitsValidator>();
         services.AddSingleton<IssueDiscussion>();
         services.AddSingleton<RunnerLauncher>();
         services.AddSingleton<CommitAttributor>();
         services.AddSingleton<RunSettingsResolver>();
+        services.AddSingleton<RunBasePreparation>();
         services.AddRunEffects();
         services.TryAddSingleton<ITranscriptStore, FileTranscriptStore>();
         services.AddSingleton<TranscriptKeeper>();

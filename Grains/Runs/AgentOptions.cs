@@ -7,6 +7,9 @@ public sealed class AgentOptions
 
     public const int DefaultMaxTurns = 50;
 
+    /// <summary>The wrap-up grace of runs stored before they had one.</summary>
+    public static readonly TimeSpan DefaultWrapUpGrace = TimeSpan.FromMinutes(2);
+
     /// <summary>
     /// The claude CLI, headless: the task on stdin, one JSON event a line on stdout (the last one its result object),
     /// with the run's model, turn and budget limits from the runner's environment. <c>IS_SANDBOX=1</c> lets it skip
@@ -36,7 +39,7 @@ public sealed class AgentOptions
     public decimal? MaxBudgetUsd { get; set; }
 
     /// <summary>How long the agent has to finish once asked to stop at the deadline, before the runner commits what exists.</summary>
-    public TimeSpan WrapUpGrace { get; set; } = TimeSpan.FromMinutes(2);
+    public TimeSpan WrapUpGrace { get; set; } = DefaultWrapUpGrace;
 
     /// <summary>
     /// Variables the repository's <c>setup</c> commands get and the agent never sees (a registry token, say). Secrets:

@@ -4,6 +4,7 @@ using SandboxAgents.Git;
 using SandboxAgents.GitHub;
 using SandboxAgents.Runner;
 using SandboxAgents.Runs.Progress;
+using SandboxAgents.Runs.RepositoryConfig;
 using SandboxAgents.Runs.Transcripts;
 using SandboxAgents.Sandboxes;
 
@@ -18,6 +19,7 @@ public sealed partial class RunDriver(
     ISandboxProvider sandboxes,
     IRepositoryMirror mirror,
     RunnerLauncher launcher,
+    RunBasePreparation preparation,
     IGitHubIssues gitHub,
     IGitHubCredentials credentials,
     CommitAttributor attributor,
@@ -75,10 +77,11 @@ public sealed partial class RunDriver(
             if (run.State == RunState.Queued)
             {
                 if (run.RetryAt > context.Now) return;
+                if (run.BaseCommit is null && !await PrepareBaseAsync(context, run, cancellationToken)) return;
                 if (!await queue.AcquireAsync(context, run)) return;
                 run.RetryAt = null;
                 run.Deadline = context.Now + run.Settings.Timeout;
-                await context.TransitionAsync(run, RunState.Provisioning, $"sandbox {run.SandboxName}");
+                await context.TransitionAsync(run, RunState.Provisioning, $"sandbox {run.SandboxName}{TakeSettingsNote(run)}");
             }
 
             if (run.State == RunState.Provisioning) await ProvisionAsync(context, run, cancellationToken);
@@ -145,11 +148,11 @@ public sealed partial class RunDriver(
 
     private async Task ProvisionAsync(RunContext context, RunRecord run, CancellationToken cancellationToken)
     {
+        // A run queued before bases were prepared in the queue.
         if (run.BaseCommit is null)
         {
-            var start = await mirror.PrepareAsync(context.Issue, run.RunId, cancellationToken);
-            (run.BaseBranch, run.BaseCommit) = (start.Branch, start.Commit);
-            context.Changed(); // a replay after a crash prepares it again: nothing outside depends on it yet
+            if (!await PrepareBaseAsync(context, run, cancellationToken)) return;
+            run.Deadline = run.StartedAt + run.Settings.Timeout;
         }
 
         if (run.SandboxId is null)
@@ -160,7 +163,24 @@ public sealed partial class RunDriver(
         }
 
         run.CommandId = await launcher.StartAsync(context.Issue, run, run.SandboxId, context.SaveAsync, cancellationToken);
-        await context.TransitionAsync(run, RunState.Running, $"runner started in {run.SandboxId}");
+        await context.TransitionAsync(run, RunState.Running, $"runner started in {run.SandboxId}{TakeSettingsNote(run)}");
+    }
+
+    /// <summary>Pins the run's base and merges its repository's settings; a file that cannot be used fails the run.</summary>
+    private async Task<bool> PrepareBaseAsync(RunContext context, RunRecord run, CancellationToken cancellationToken)
+    {
+        var problem = await preparation.PrepareAsync(context.Issue, run, cancellationToken);
+        context.Changed(); // a replay after a crash prepares it again: nothing outside depends on it yet
+        if (problem is null) return true;
+        await context.FinishAsync(run, RunState.Failed, problem);
+        return false;
+    }
+
+    private static string TakeSettingsNote(RunRecord run)
+    {
+        var note = run.SettingsNote is { } said ? $"; {said}" : "";
+        run.SettingsNote = null;
+        return note;
     }
 
     private async Task WatchAsync(RunContext context, RunRecord run, CancellationToken cancellationToken)

@@ -10,7 +10,9 @@ public static class RunIdentity
 
     public static string ShortId(string runId) => runId.Length <= 8 ? runId : runId[..8];
 
-    public static string Branch(IssueKey issue, string runId) => $"agent/issue-{issue.Number}-{ShortId(runId)}";
+    /// <summary><c>agent/issue-N-xxxxxxxx</c>, or with a repository's own prefix (see <see cref="RepositoryConfig.BranchPrefix"/>).</summary>
+    public static string Branch(IssueKey issue, string runId, string prefix = RepositoryConfig.BranchPrefix.Default) =>
+        $"{prefix}issue-{issue.Number}-{ShortId(runId)}";
 
     /// <summary>
     /// <c>sa-{repo}-{number}-{runId}</c>, at most 63 characters of [a-z0-9-]. The same run always gets the same name,

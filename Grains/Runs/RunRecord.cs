@@ -80,6 +80,12 @@ public sealed partial class RunRecord
     /// </summary>
     [Id(50)] public bool SetupEnvironmentSent { get; set; }
 
+    /// <summary>The model the command named (<c>/agent run --model</c>): it wins over the repository's file.</summary>
+    [Id(55)] public string? RequestedModel { get; set; }
+
+    /// <summary>Where the run's settings came from and what the service's ceilings lowered, for the next transition's note.</summary>
+    [Id(56)] public string? SettingsNote { get; set; }
+
     public DateTimeOffset CreatedAt => Transitions[0].At;
 
     public DateTimeOffset? StartedAt => Transitions.FirstOrDefault(t => t.State == RunState.Provisioning)?.At;

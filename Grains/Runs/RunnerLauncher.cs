@@ -37,20 +37,20 @@ public sealed class RunnerLauncher(
         environment[RunnerEnvironment.BaseCommit] = run.BaseCommit ?? throw new InvalidOperationException($"Run {run.RunId} has no base yet.");
         environment[RunnerEnvironment.IssueNumber] = issue.Number.ToString(CultureInfo.InvariantCulture);
         environment[RunnerEnvironment.AgentCommand] = run.Settings.AgentCommand;
-        foreach (var (name, value) in Limits(run.Settings)) environment[name] = value;
+        foreach (var (name, value) in LimitsOf(run.Settings)) environment[name] = value;
 
         foreach (var (name, value) in model.Environment(issue, run, now)) environment[name] = value;
         return new SandboxSpec(run.SandboxName, SandboxLabels.For(runs.Value.InstanceId, issue, run.RunId), environment);
     }
 
-    /// <summary>The run's model and limits, as the default agent command reads them (an unset one is left out).</summary>
-    private static IEnumerable<KeyValuePair<string, string>> Limits(RunSettings settings)
+    /// <summary>The run's model and limits, which the default <c>Agent:Command</c> passes to the CLI.</summary>
+    private static IEnumerable<(string Name, string Value)> LimitsOf(RunSettings settings)
     {
-        if (!string.IsNullOrWhiteSpace(settings.Model)) yield return new(RunnerEnvironment.AgentModel, settings.Model);
-        yield return new(RunnerEnvironment.AgentMaxTurns, settings.MaxTurns.ToString(CultureInfo.InvariantCulture));
-        if (settings.MaxBudgetUsd is { } budget) yield return new(RunnerEnvironment.AgentMaxBudgetUsd, budget.ToString(CultureInfo.InvariantCulture));
-        if (settings.WrapUpGrace > TimeSpan.Zero)
-            yield return new(RunnerEnvironment.WrapUpGraceSeconds, ((int)Math.Ceiling(settings.WrapUpGrace.TotalSeconds)).ToString(CultureInfo.InvariantCulture));
+        if (settings.Model is { } model) yield return (RunnerEnvironment.AgentModel, model);
+        yield return (RunnerEnvironment.AgentMaxTurns, settings.MaxTurns.ToString(CultureInfo.InvariantCulture));
+        if (settings.MaxBudgetUsd is { } budget) yield return (RunnerEnvironment.AgentMaxBudgetUsd, budget.ToString(CultureInfo.InvariantCulture));
+        var grace = settings.WrapUpGrace > TimeSpan.Zero ? settings.WrapUpGrace : AgentOptions.DefaultWrapUpGrace;
+        yield return (RunnerEnvironment.WrapUpGraceSeconds, ((long)Math.Ceiling(grace.TotalSeconds)).ToString(CultureInfo.InvariantCulture));
     }
 
     /// <summary>
@@ -60,7 +60,7 @@ public sealed class RunnerLauncher(
     public async Task<string> StartAsync(IssueKey issue, RunRecord run, string sandboxId, Func<Task> saveAsync, CancellationToken cancellationToken)
     {
         var comments = await discussion.ReadAsync(issue, cancellationToken);
-        var task = TaskDocument.Compose(issue, run.Issue, run.Instructions, comments);
+        var task = TaskDocument.Compose(issue, run.Issue, run.Instructions, comments, run.Settings.RepositoryInstructions);
         await sandboxes.UploadAsync(sandboxId, RunnerFiles.Script, RunnerScript.Content, cancellationToken);
         await sandboxes.UploadAsync(sandboxId, RunnerFiles.Task, Encoding.UTF8.GetBytes(task), cancellationToken);
         using (var bundle = mirror.CreateScratchFile())

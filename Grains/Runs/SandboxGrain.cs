@@ -204,6 +204,12 @@ public sealed partial class SandboxGrain(
             return;
         }
 
+        if (command.Model is { } model && ModelName.Problem(model) is { } wrong)
+        {
+            await RefuseModelAsync(context, command, wrong, cancellationToken);
+            return;
+        }
+
         var issue = command.Issue ?? await gitHub.GetIssueAsync(Key, cancellationToken);
         if (issue is null)
         {
@@ -223,7 +229,8 @@ public sealed partial class SandboxGrain(
             Branch = RunIdentity.Branch(Key, runId),
             SandboxName = RunIdentity.SandboxName(Key, runId),
             Transitions = [new StateChange(RunState.Queued, clock.GetUtcNow(), $"{command.Kind} by @{command.Actor}")],
-            StoredSettings = settings.Resolve(Key),
+            StoredSettings = settings.Resolve(Key, command.Model),
+            RequestedModel = command.Model,
             Version = 1,
         });
         context.Changed();
@@ -248,6 +255,21 @@ public sealed partial class SandboxGrain(
             context.PauseGitHub(limit);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogAcknowledgeFailed(logger, ex, Key);
+        }
+    }
+
+    /// <summary>A 😕 and a reply saying why nothing started; best effort, but a rate limit is obeyed (the command waits).</summary>
+    private async Task RefuseModelAsync(RunContext context, IssueCommand command, string why, CancellationToken cancellationToken)
+    {
+        LogModelRefused(logger, Key, command.Actor, why);
+        try
+        {
+            await gitHub.ReactAsync(Key, command.CommentId, GitHubReaction.Confused, cancellationToken);
+            await gitHub.CreateCommentAsync(Key, $"@{command.Actor} `--model` was refused: {why}. Nothing was started.", cancellationToken);
+        }
+        catch (Exception ex) when (ex is not (OperationCanceledException or GitHubRateLimitedException))
         {
             LogAcknowledgeFailed(logger, ex, Key);
         }
@@ -289,6 +311,9 @@ public sealed partial class SandboxGrain(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Issue}: run {RunId} queued for @{Actor}")]
     private static partial void LogRunQueued(ILogger logger, IssueKey issue, string runId, string actor);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Issue}: @{Actor}'s run was refused: {Why}")]
+    private static partial void LogModelRefused(ILogger logger, IssueKey issue, string actor, string why);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Issue}: could not add the 👀 reaction")]
     private static partial void LogAcknowledgeFailed(ILogger logger, Exception exception, IssueKey issue);

@@ -50,7 +50,7 @@ public static class StatusComment
         if (run.State == RunState.Succeeded && !string.IsNullOrWhiteSpace(run.AgentSummary))
             text.AppendLine($"\n<details><summary>What the agent said</summary>\n\n{UntrustedText.Markdown(run.AgentSummary, MaxSummaryLength)}\n\n</details>");
         if (run.CostUsd is not null || run.Turns is not null)
-            text.AppendLine($"\nCost: {FormatCost(run.CostUsd)} · turns: {run.Turns?.ToString(CultureInfo.InvariantCulture) ?? "n/a"} · model: {ModelName(run)}");
+            text.AppendLine($"\nCost: {FormatCost(run.CostUsd)} · turns: {run.Turns?.ToString(CultureInfo.InvariantCulture) ?? "n/a"} · model: {ModelShown(run)}");
         if (dashboardLink is not null) text.AppendLine($"\n[Follow this run on the dashboard]({dashboardLink})");
         text.AppendLine();
         text.AppendLine(run.State.IsActive()
@@ -135,9 +135,8 @@ public static class StatusComment
         return run.State.IsTerminal() ? $"took {text}" : $"running for {text}";
     }
 
-    /// <summary>The model the run asked for, as a code span, or "the agent's default" when it named none.</summary>
-    internal static string ModelName(RunRecord run) =>
-        UntrustedText.CodeSpan(run.StoredSettings?.Model, MaxModelNameLength) is { } model ? $"`{model}`" : "the agent's default";
+    /// <summary>The run's model (a name <see cref="ModelName"/> allows, so plain text), or the agent's default.</summary>
+    internal static string ModelShown(RunRecord run) => run.StoredSettings?.Model ?? "the agent's default";
 
     internal static string FormatCost(decimal? cost) => cost is null ? "n/a" : "$" + cost.Value.ToString("0.00##", CultureInfo.InvariantCulture);
 }

@@ -50,6 +50,16 @@ public sealed class OperatorApiTests(LocalServiceFixture service)
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
     }
 
+    [Fact]
+    public async Task Start_BadModelName_Is400_AndStartsNothing()
+    {
+        var response = await service.OperatorPostAsync("/api/tasks", new StartRunRequest(Repository, 309, null, "opus; rm -rf /"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("a model name may hold only", await response.Content.ReadAsStringAsync());
+        Assert.Null(await service.GetTaskAsync(309));
+    }
+
     [Theory]
     [InlineData(null, HttpStatusCode.Unauthorized)]
     [InlineData("wrong-key", HttpStatusCode.Unauthorized)]

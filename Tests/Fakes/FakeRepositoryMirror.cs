@@ -24,12 +24,32 @@ public sealed class FakeRepositoryMirror : IRepositoryMirror
     /// <summary>When set, publishing refuses the changes with this reason, as a bundle that fails the checks would be.</summary>
     public string? RefuseWith { get; set; }
 
+    /// <summary>
+    /// Files of an issue's repository at its base commit, for <see cref="ReadFileAsync"/>. An issue with files starts
+    /// from a commit of its own, so a read at <see cref="BaseCommit"/> never sees them.
+    /// </summary>
+    public ConcurrentDictionary<(IssueKey Issue, string Path), string> Files { get; } = new();
+
+    /// <summary>The base commit of an issue whose repository has <see cref="Files"/>.</summary>
+    public static string BaseCommitWithFiles(IssueKey issue) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"files of {issue}")))[..40];
+
+    public ConcurrentQueue<(IssueKey Issue, string Commit, string Path)> FilesRead { get; } = new();
+
     public void FailNextPrepares(int count) => Interlocked.Exchange(ref _prepareFailures, count);
 
     public Task<RunBase> PrepareAsync(IssueKey issue, string runId, CancellationToken cancellationToken) =>
         Interlocked.Decrement(ref _prepareFailures) >= 0
             ? throw new GitException("injected fetch failure")
-            : Task.FromResult(new RunBase("main", BaseCommit));
+            : Task.FromResult(new RunBase("main", Files.Keys.Any(k => k.Issue == issue) ? BaseCommitWithFiles(issue) : BaseCommit));
+
+    public Task<CommittedFile?> ReadFileAsync(IssueKey issue, string commit, string path, int maxBytes, CancellationToken cancellationToken)
+    {
+        FilesRead.Enqueue((issue, commit, path));
+        if (commit != BaseCommitWithFiles(issue) || !Files.TryGetValue((issue, path), out var text)) return Task.FromResult<CommittedFile?>(null);
+        var size = Encoding.UTF8.GetByteCount(text);
+        return Task.FromResult<CommittedFile?>(new CommittedFile(size, size > maxBytes ? null : text));
+    }
 
     public Task WriteBaseBundleAsync(IssueKey issue, string runId, ScratchFile file, CancellationToken cancellationToken) =>
         File.WriteAllTextAsync(file.Path, $"base bundle of {issue} for {runId}", cancellationToken);

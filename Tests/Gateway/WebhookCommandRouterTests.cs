@@ -119,5 +119,36 @@ public sealed class WebhookCommandRouterTests
 
     [Fact]
     public void ParseComment_RunWithInstructions_KeepsThem() =>
-        Assert.Equal((CommandKind.Run, "use the new API"), WebhookCommandRouter.ParseComment("/agent run use the new API", "/agent"));
+        Assert.Equal(new ParsedComment(CommandKind.Run, "use the new API"), WebhookCommandRouter.ParseComment("/agent run use the new API", "/agent"));
+
+    [Theory]
+    [InlineData("/agent run --model claude-opus-4-1 fix it well", CommandKind.Run, "claude-opus-4-1", "fix it well")]
+    [InlineData("/agent run --model=claude-x", CommandKind.Run, "claude-x", null)]
+    [InlineData("/agent --model sonnet\nand the docs", CommandKind.Run, "sonnet", "and the docs")]
+    [InlineData("/agent retry --model haiku", CommandKind.Retry, "haiku", null)]
+    [InlineData("/agent run --model", CommandKind.Run, "", null)]
+    [InlineData("/agent run please use --model x", CommandKind.Run, null, "please use --model x")]
+    [InlineData("/agent run --models are fun", CommandKind.Run, null, "--models are fun")]
+    [InlineData("/agent cancel --model x", CommandKind.Cancel, null, "--model x")]
+    public void ParseComment_ModelFlag_BeforeTheInstructions(string body, CommandKind kind, string? model, string? instructions) =>
+        Assert.Equal(new ParsedComment(kind, instructions, model), WebhookCommandRouter.ParseComment(body, "/agent"));
+
+    [Fact]
+    public void ParseComment_OverlongModel_IsKeptCappedAndStillRefusable()
+    {
+        var parsed = WebhookCommandRouter.ParseComment("/agent run --model " + new string('m', 5000), "/agent")!;
+
+        Assert.Equal(ModelName.MaxLength + 1, parsed.Model!.Length);
+        Assert.False(ModelName.IsValid(parsed.Model));
+    }
+
+    [Fact]
+    public void Route_CommentWithModel_CarriesItOnTheCommand()
+    {
+        var payload = Payloads.For("issue_comment.created", "o/r", 4, comment: "/agent run --model claude-x also the docs");
+
+        var command = WebhookCommandRouter.Route(Payloads.Parse("issue_comment", payload), "d", Triggers).Command!;
+
+        Assert.Equal(("claude-x", "also the docs"), (command.Model, command.Instructions));
+    }
 }

@@ -78,4 +78,16 @@ public sealed class StatusCommentTests
 
         Assert.Contains("<details><summary>What the agent said</summary>\n\nFixed the typo in <code>README.md</code>.\n\n- added a test\n\n</details>", comment);
     }
+
+    [Fact]
+    public void Render_CostLine_NamesTheRunsModel_OrTheAgentsDefault()
+    {
+        var run = RunRecords.In(RunState.Succeeded);
+        run.StoredSettings = new RunSettings("agent", TimeSpan.FromHours(1), true, 5, 20, Model: "claude-x");
+
+        Assert.Contains("Cost: $0.12 · turns: 4 · model: claude-x\n", Render(run));
+        run.StoredSettings = run.StoredSettings with { Model = null };
+        Assert.Contains("Cost: $0.12 · turns: 4 · model: the agent's default\n", Render(run));
+        Assert.Contains("· model: the agent's default · duration:", PullRequestText.Body(IssueKey.Parse("octo/widgets#8"), run, RunRecords.Start.AddMinutes(3)));
+    }
 }
