@@ -36,7 +36,7 @@ public sealed class ClaudeCliTests(ClaudeCliServiceFixture service)
         Assert.Equal(ClaudeCliServiceFixture.AgentModel, run["model"]!.GetValue<string>());
         var pull = service.PullRequestOf(branch);
         var body = pull["body"]!.GetValue<string>();
-        var spend = $"Cost: {StatusComment.FormatCost(cost)} · turns: 3 · model: `{ClaudeCliServiceFixture.AgentModel}`";
+        var spend = $"Cost: {StatusComment.FormatCost(cost)} · turns: 3 · model: {ClaudeCliServiceFixture.AgentModel}";
         Assert.Contains(spend, body);
         Assert.Contains("Added bash-note.txt and NOTES.md.", body);
 
