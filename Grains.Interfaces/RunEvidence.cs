@@ -19,7 +19,12 @@ public sealed record CheckSummary(
     [property: Id(3)] TimeSpan Duration,
     [property: Id(4)] string? Tail)
 {
+    /// <summary>The exit code of a command that never ran (no process exits with it).</summary>
+    public const int NotRun = -1;
+
     public bool Passed => ExitCode == 0;
+
+    public bool Ran => ExitCode != NotRun;
 
     /// <summary>True when every validate command passed, false when one failed, null when none ran ("not validated").</summary>
     public static bool? Verified(IEnumerable<CheckSummary>? checks) =>

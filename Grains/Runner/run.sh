@@ -16,6 +16,9 @@
 #     GIT_AUTHOR_NAME/EMAIL optional; default sandbox-agent / sandbox-agent@users.noreply.github.com; also the committer
 #     AGENT_MODEL, AGENT_MAX_TURNS, AGENT_MAX_BUDGET_USD
 #                           the run's model (empty: the agent's default) and limits; the default AGENT_COMMAND uses them
+#     SANDBOX_OWN_PID_NAMESPACE
+#                           1 when every process of this command lives in a PID namespace of its own (local isolated
+#                           sandboxes): the runner then ends every process started since the agent once it is done
 #     RUN_WRAP_UP_GRACE_SECONDS
 #                           once .agent-run/stop appears: seconds between asking the agent to stop (SIGTERM to its
 #                           process group) and ending it (SIGKILL); default 60
@@ -183,6 +186,36 @@ new_marker() { od -An -N16 -tx1 /dev/urandom | tr -d ' \n'; }
 
 now_ms() { date +%s%3N; }
 
+# The start time (clock ticks since boot, field 22 of /proc/<pid>/stat, after the command's name in parentheses) of
+# the process $1, or of the calling subshell without $1.
+start_time() {
+  local stat fields
+  read -r stat 2>/dev/null <"/proc/${1:-self}/stat" || return 1
+  read -ra fields <<<"${stat##*) }"
+  printf '%s' "${fields[19]}"
+}
+
+# A daemon the agent left behind, whatever session or environment it gave itself, must not touch the checkout while
+# it is committed and validated. Where the command has a PID namespace of its own (SANDBOX_OWN_PID_NAMESPACE=1), every
+# process started since the agent was is ended, looking again until a look finds none; elsewhere the sandbox's own
+# services could have started processes since, so only the agent's process group is ended (await_command does that).
+end_agent_leftovers() {
+  [[ ${SANDBOX_OWN_PID_NAMESPACE:-} == 1 && -n $agent_started ]] || return 0
+  local round path pid started found
+  for round in {1..100}; do
+    found=0
+    for path in /proc/[0-9]*; do
+      pid=${path#/proc/}
+      [[ $pid != "$$" ]] || continue
+      started=$(start_time "$pid") || continue
+      if ((started >= agent_started)) && kill -KILL "$pid" 2>/dev/null; then found=1; fi
+    done
+    ((found)) || return 0
+    sleep 0.05
+  done
+  echo "runner: warning: some processes the agent left could not be ended" >&2
+}
+
 # Reads the command files of a phase folder (01, 02, ... in numeric order) into the array named $2. The runner reads
 # them before the agent runs, so that an agent rewriting .agent-run/validate cannot change what is run after it.
 read_commands() {
@@ -298,10 +331,12 @@ run_setup() {
 run_agent() {
   echo "runner: running the agent on $branch (base $base_branch)"
   local agent_log="$run_dir/agent-output.log"
+  agent_started=$(start_time)
   start_command "$agent_log" "" env AGENT_TASK_FILE="$run_dir/task.md" bash -c "$AGENT_COMMAND"
   await_command "$wrap_up_grace" "the agent"
   agent_exit=$command_status
   if ((stop_requested)); then stopped_early=true; fi
+  end_agent_leftovers
   echo "runner: agent exited $agent_exit"
   agent_result=$(grep -a -E '"type"[[:space:]]*:[[:space:]]*"result"' "$agent_log" |
     LC_ALL=C.UTF-8 grep -a -x '.*' | awk "$FIND_RESULT_LINE") || true
@@ -398,7 +433,7 @@ setup_env="$run_dir/setup.env"
 stop_file="$run_dir/stop"
 branch=${RUN_BRANCH:-} base_branch=${RUN_BASE_BRANCH:-} commit="" commits=0 agent_exit="" agent_result=""
 setup_commands=() validate_commands=() setup_report="" validation="" stop_requested=0 stopped_early=false
-command_pid="" tail_pid="" command_status=0 report=""
+command_pid="" tail_pid="" command_status=0 report="" agent_started=""
 wrap_up_grace=${RUN_WRAP_UP_GRACE_SECONDS:-60}
 [[ $wrap_up_grace =~ ^[0-9]{1,6}$ ]] || wrap_up_grace=60
 outcome="error" error="the runner stopped unexpectedly"

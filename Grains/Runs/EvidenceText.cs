@@ -34,22 +34,19 @@ public static class EvidenceText
         if (failed.Count == 0) return null;
         var first = failed[0];
         var more = failed.Count > 1 ? $" and {(failed.Count - 1).ToString(CultureInfo.InvariantCulture)} more" : "";
-        return $"⚠️ **Unverified**: {Command(first)} failed (exit code {first.ExitCode.ToString(CultureInfo.InvariantCulture)}){more}, so the pull request is a draft.";
+        var how = first.Ran ? $"failed (exit code {first.ExitCode.ToString(CultureInfo.InvariantCulture)})" : "did not run";
+        return $"⚠️ **Unverified**: {Command(first)} {how}{more}, so the pull request is a draft.";
     }
 
     /// <summary>Said of published work when the repository configures no <c>validate</c> commands.</summary>
     public const string NotValidated = "Not validated: the repository configures no `validate` commands (`.github/sandbox-agents.yml`).";
-
-    /// <summary>Said of published work when the repository configures <c>validate</c> commands but the runner reported none of them.</summary>
-    public const string NoValidationReported = "Not validated: the runner reported no results for the repository's `validate` commands.";
 
     /// <summary>The banners and the "not validated" line that apply to published work, in order; empty when none does.</summary>
     public static IEnumerable<string> Banners(RunRecord run, bool inPullRequest)
     {
         if (IncompleteBanner(run, inPullRequest) is { } incomplete) yield return incomplete;
         if (UnverifiedBanner(run) is { } unverified) yield return unverified;
-        if (run.Verified is null && run.CommitSha is not null)
-            yield return run.StoredSettings?.ValidateCommands.Count > 0 ? NoValidationReported : NotValidated;
+        if (run.Verified is null && run.CommitSha is not null) yield return NotValidated;
     }
 
     /// <summary>
@@ -65,7 +62,7 @@ public static class EvidenceText
         var shown = run.Checks.Take(MaxChecksShown).ToList();
         foreach (var check in shown)
         {
-            var exit = check.Passed ? "" : $", exit code {check.ExitCode.ToString(CultureInfo.InvariantCulture)}";
+            var exit = check.Passed ? "" : check.Ran ? $", exit code {check.ExitCode.ToString(CultureInfo.InvariantCulture)}" : ", did not run";
             text.AppendLine($"- {(check.Passed ? "✅" : "❌")} {Phase(check)} {Command(check)} ({Duration(check.Duration)}{exit})");
         }
 

@@ -16,12 +16,22 @@ public static class RunChecks
     /// <summary>Characters of a command's last lines kept (the runner keeps 30 lines).</summary>
     internal const int MaxTailLength = 4_000;
 
-    public static List<CheckSummary> From(RunnerResult result, SecretRedactor redactor)
+    /// <summary>Said of a configured validate command the runner reported nothing for.</summary>
+    internal const string NotRunTail = "Not run: the runner reported no result for it (the run was stopped before it, or ended first).";
+
+    /// <summary>
+    /// The reports, then each configured validate command the runner did not report as not run: an agent that stops
+    /// the run early, or breaks the runner, must not turn a validation it would fail into "not validated".
+    /// </summary>
+    public static List<CheckSummary> From(RunnerResult result, RunSettings settings, SecretRedactor redactor)
     {
         var checks = new List<CheckSummary>();
         if (result.Setup is { } setup) checks.Add(Summary(CheckPhases.Setup, setup, redactor));
-        foreach (var report in (result.Validation ?? []).Take(MaxValidateCommands))
-            checks.Add(Summary(CheckPhases.Validate, report, redactor));
+        var reported = (result.Validation ?? []).Take(MaxValidateCommands).ToList();
+        foreach (var report in reported) checks.Add(Summary(CheckPhases.Validate, report, redactor));
+        if (result.Outcome != RunnerOutcomes.Error)
+            foreach (var command in settings.ValidateCommands.Take(MaxValidateCommands).Skip(reported.Count))
+                checks.Add(new CheckSummary(CheckPhases.Validate, Head(redactor.Redact(command), MaxCommandLength), CheckSummary.NotRun, TimeSpan.Zero, NotRunTail));
         return checks;
     }
 

@@ -239,7 +239,7 @@ public sealed partial class RunDriver(
         run.CostUsd = result.AgentResult?.TotalCostUsd;
         run.Turns = result.AgentResult?.NumTurns;
         run.AgentSummary = result.AgentResult?.Result is { } said ? redactor.Redact(said) : null;
-        run.Checks = RunChecks.From(result, redactor);
+        run.Checks = RunChecks.From(result, run.Settings, redactor);
 
         var verdict = run.StopRequestedAt is null ? OutcomeJudge.Judge(result, run.Settings) : OutcomeJudge.AtDeadline(result, run.Settings);
         if (verdict.Publishes && run.CommitSha is null)

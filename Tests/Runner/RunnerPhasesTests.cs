@@ -142,6 +142,24 @@ public sealed class RunnerPhasesTests : IDisposable
     }
 
     [Fact]
+    public async Task Validation_AgentLeavesADaemonThatRewritesTheCheckout_InItsOwnPidNamespaceTheDaemonIsEndedFirst()
+    {
+        // The validation writes "failing" and reads it back a second later; the agent's daemon, in a session of its
+        // own and with a clean environment (no marker, no variable to find it by), keeps writing "passing" over it.
+        await _sandbox.WriteCommandsAsync([], ["echo failing > verdict; sleep 1; cat verdict; [[ $(cat verdict) == failing ]]"]);
+        _sandbox.OwnPidNamespace = true;
+
+        var run = await _sandbox.RunAsync("""
+            env -i setsid bash -c 'while :; do echo passing > verdict; sleep 0.01; done' </dev/null >/dev/null 2>&1 &
+            echo work > agent.txt
+            """);
+
+        var check = Assert.Single(run.Result.Validation!);
+        Assert.Equal((0, "failing"), (check.ExitCode, check.Tail));
+        Assert.Equal("work\n", _sandbox.ShowFromChanges("agent.txt"));
+    }
+
+    [Fact]
     public async Task Validation_OutputIsNotText_TheTailStillParses()
     {
         await _sandbox.WriteCommandsAsync([], [@"printf 'fine\n\377\376 not text\n\000nul\n'"]);

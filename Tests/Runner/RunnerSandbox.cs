@@ -87,18 +87,26 @@ public sealed class RunnerSandbox : IDisposable
             await File.WriteAllBytesAsync(SandboxFile(RunnerFiles.SetupEnvironment), variables);
     }
 
+    /// <summary>
+    /// Run the script in a PID namespace of its own (util-linux <c>unshare</c>, as root), as a local isolated sandbox
+    /// runs it, with <c>SANDBOX_OWN_PID_NAMESPACE=1</c>.
+    /// </summary>
+    public bool OwnPidNamespace { get; set; }
+
     public async Task<RunnerRun> RunAsync(string agentCommand, params (string Name, string Value)[] extra)
     {
         var script = SandboxFile(RunnerFiles.Script);
         await File.WriteAllBytesAsync(script, RunnerScript.Content.ToArray());
-        var start = new ProcessStartInfo("bash")
+        var start = new ProcessStartInfo(OwnPidNamespace ? "unshare" : "bash")
         {
             WorkingDirectory = Sandbox,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
-            ArgumentList = { script },
         };
+        foreach (var argument in OwnPidNamespace ? ["--pid", "--fork", "--mount-proc", "bash", script] : (string[])[script])
+            start.ArgumentList.Add(argument);
         start.Environment.Clear();
+        if (OwnPidNamespace) start.Environment["SANDBOX_OWN_PID_NAMESPACE"] = "1";
         start.Environment["PATH"] = WrapperDirectory + ":" + Environment.GetEnvironmentVariable("PATH");
         start.Environment["HOME"] = Home;
         start.Environment["LANG"] = "C.UTF-8";

@@ -126,13 +126,22 @@ public sealed class EvidenceTextTests
     }
 
     [Fact]
-    public void NoValidationResults_SaysWhetherAnyWereConfigured()
+    public void NoValidationResults_SaysNotValidated()
     {
         var run = Published(RunState.Succeeded);
         Assert.Contains(EvidenceText.NotValidated, Comment(run));
+    }
 
-        run.StoredSettings = run.Settings with { Validate = ["npm test"] };
-        Assert.Contains(EvidenceText.NoValidationReported, Comment(run));
-        Assert.DoesNotContain(EvidenceText.NotValidated, Comment(run));
+    [Fact]
+    public void ValidateCommandThatDidNotRun_IsUnverified_AndSaysSo()
+    {
+        var run = Published(RunState.Succeeded);
+        run.Checks = [new CheckSummary(CheckPhases.Validate, "npm test", CheckSummary.NotRun, TimeSpan.Zero, RunChecks.NotRunTail)];
+
+        var comment = Comment(run);
+
+        Assert.Contains("⚠️ **Unverified**: <code>npm test</code> did not run", comment);
+        Assert.Contains("❌ validate <code>npm test</code> (0.0s, did not run)", comment);
+        Assert.DoesNotContain(EvidenceText.NotValidated, comment);
     }
 }

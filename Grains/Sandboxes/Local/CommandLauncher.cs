@@ -29,6 +29,12 @@ internal sealed class CommandLauncher(LocalSandboxOptions options, string? bubbl
     /// <summary>Every process of a command inherits its id in this variable, so that all of them can be found again.</summary>
     public const string CommandVariable = "SANDBOX_COMMAND_ID";
 
+    /// <summary>
+    /// Set to 1 for isolated commands: every process of the command lives in a PID namespace of its own that ends with
+    /// it, so the runner may end any process in it it did not start (see run.sh).
+    /// </summary>
+    public const string OwnPidNamespaceVariable = "SANDBOX_OWN_PID_NAMESPACE";
+
     public bool IsIsolated => bubblewrap is not null;
 
     /// <summary>
@@ -49,6 +55,7 @@ internal sealed class CommandLauncher(LocalSandboxOptions options, string? bubbl
         if (IsIsolated) foreach (var (name, value) in network.Environment()) start.Environment[name] = value;
         foreach (var (name, value) in sandbox.Environment()) start.Environment[name] = value;
         start.Environment[CommandVariable] = commandId;
+        if (IsIsolated) start.Environment[OwnPidNamespaceVariable] = "1";
 
         var process = Process.Start(start) ?? throw new SandboxException($"Could not start a command in sandbox {sandbox.Id}.");
         var ready = await process.StandardOutput.ReadLineAsync(cancellationToken);

@@ -130,9 +130,9 @@ printf '* filter=hostile\n' >.gitattributes
 git config filter.hostile.clean "bash -c '. $lib; spy filter >/dev/null 2>&1; cat'"
 git config filter.hostile.smudge cat
 
-# 5. A daemon that outlives the agent and spies on the runner once the agent is done; a sleeper to be found on the
-# host if it survives the run.
-setsid bash -c ". $lib; until [[ -e /tmp/agent-done ]]; do sleep 0.05; done; for _ in \$(seq 600); do spy daemon; sleep 0.1; done" </dev/null >/dev/null 2>&1 &
+# 5. A daemon that tries to outlive the agent, spying on the runner all along (the runner ends it once the agent is
+# done: the sandbox has a PID namespace of its own); a sleeper to be found on the host if it survives the run.
+setsid bash -c ". $lib; for _ in \$(seq 600); do spy daemon; sleep 0.1; done" </dev/null >/dev/null 2>&1 &
 (setsid nohup sleep "$marker" </dev/null >/dev/null 2>&1 &)
 
 # 6. Everything the agent itself can see, and a pause for the test to look at the sandbox from the host.
@@ -143,5 +143,4 @@ rm -f /workspace/.hostile-waiting /workspace/.hostile-go
 
 echo "Hostile was here." >>README.md
 echo "agent: done attacking"
-touch /tmp/agent-done
 printf '{"type":"result","subtype":"success","is_error":false,"total_cost_usd":0.5,"num_turns":9,"result":"Attacked; see report.txt. Fixes #999, cc @someone"}\n'

@@ -94,7 +94,8 @@ public sealed class ClaudeCliRepositoryRunTests(ClaudeCliServiceFixture service)
 
         await service.LabelAsync(1205, "Break the tests [cli-checks-fail]", repository);
         var done = await Eventually.MatchesAsync(() => service.TaskAsync(repository, 1205),
-            t => t?["history"]?[0]?["pullRequestUrl"] is not null && t["history"]![0]!["sandboxDeleted"]!.GetValue<bool>(), "the unverified pull request");
+            t => t?["history"] is JsonArray { Count: > 0 } runs && runs[0]!["pullRequestUrl"] is not null && runs[0]!["sandboxDeleted"]!.GetValue<bool>(),
+            "the unverified pull request");
 
         Assert.False(done!.Run()["verified"]!.GetValue<bool>());
         var pull = Assert.Single(service.GitHub.PullRequestsFor(repository));
