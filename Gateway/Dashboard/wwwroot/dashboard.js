@@ -215,12 +215,21 @@ function fact(list, term, value, className) {
   list.append(el("dt", {}, term), el("dd", className ? { class: className } : {}, value));
 }
 
-// One setup or validate command: phase, command, ✅/❌, duration, and its last lines when it failed.
+// A .NET TimeSpan as JSON ("[d.]hh:mm:ss[.fffffff]") said like the run durations: "2.5s", "1m 3s", "1h 2m".
+function span(text) {
+  const match = /^(?:(\d+)\.)?(\d+):(\d+):(\d+(?:\.\d+)?)$/.exec(typeof text === "string" ? text : "");
+  if (!match) return "";
+  const seconds = (+(match[1] ?? 0)) * 86400 + (+match[2]) * 3600 + (+match[3]) * 60 + (+match[4]);
+  const h = Math.floor(seconds / 3600), m = Math.floor((seconds % 3600) / 60), s = Math.floor(seconds % 60);
+  return h ? `${h}h ${m}m` : m ? `${m}m ${s}s` : `${seconds.toFixed(1)}s`;
+}
+
+// One setup or validate command: phase, command, ✅/❌, duration (or "did not run"), and its last lines when it failed.
 function check(c) {
-  const seconds = typeof c.duration === "string" ? c.duration : "";
+  const how = c.exitCode === -1 ? "did not run" : c.exitCode === 0 ? span(c.duration) : `${span(c.duration)}, exit code ${c.exitCode}`;
   const item = el("li", { class: c.exitCode === 0 ? "passed" : "failed" },
     el("span", {}, c.exitCode === 0 ? "✅" : "❌"), el("span", { class: "muted" }, c.phase), el("code", {}, c.command),
-    el("span", { class: "muted" }, seconds));
+    el("span", { class: "muted" }, how));
   if (c.exitCode !== 0 && c.tail) item.append(el("pre", { class: "log" }, c.tail));
   return item;
 }
