@@ -20,6 +20,8 @@ public sealed class BubblewrappedLocalSandboxProviderContractTests : LocalSandbo
 
     protected override IReadOnlyCollection<string> NetworkVariables => ["HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "NO_PROXY", "no_proxy"];
 
+    protected override IReadOnlyCollection<string> IsolationVariables => [CommandLauncher.OwnPidNamespaceVariable];
+
     public override async Task DisposeAsync()
     {
         await base.DisposeAsync();

@@ -24,6 +24,9 @@ public abstract class LocalSandboxContractTestsBase : SandboxProviderContractTes
     /// <summary>The variables the provider adds so that commands reach the network (the egress proxy's).</summary>
     protected virtual IReadOnlyCollection<string> NetworkVariables => [];
 
+    /// <summary>Variables set to 1 that say how the command is isolated (a PID namespace of its own).</summary>
+    protected virtual IReadOnlyCollection<string> IsolationVariables => [];
+
     protected override ISandboxProvider CreateProvider() => CreateLocal(TimeProvider.System);
 
     protected LocalSandboxProvider CreateLocal(TimeProvider time, Action<LocalSandboxOptions>? configure = null, string network = SandboxAgents.Sandboxes.Egress.NetworkOptions.Proxy)
@@ -97,8 +100,9 @@ public abstract class LocalSandboxContractTestsBase : SandboxProviderContractTes
         Assert.Equal("t0ken", variables["SPEC_TOKEN"]);
         Assert.StartsWith("cmd-", variables[CommandLauncher.CommandVariable]);
         // bash itself adds PWD, SHLVL and _; nothing else may appear.
-        Assert.Empty(variables.Keys.Except(["PATH", "HOME", "LANG", "SPEC_TOKEN", "PWD", "SHLVL", "_", CommandLauncher.CommandVariable, .. NetworkVariables]));
+        Assert.Empty(variables.Keys.Except(["PATH", "HOME", "LANG", "SPEC_TOKEN", "PWD", "SHLVL", "_", CommandLauncher.CommandVariable, .. NetworkVariables, .. IsolationVariables]));
         Assert.All(NetworkVariables, name => Assert.True(variables.ContainsKey(name), $"{name} is missing"));
+        Assert.All(IsolationVariables, name => Assert.Equal("1", variables.GetValueOrDefault(name)));
     }
 
     [Fact]
