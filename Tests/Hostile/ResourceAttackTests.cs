@@ -34,8 +34,9 @@ public sealed class ResourceAttackTests(HostileServiceFixture service)
         var benign = await EndOfAsync(804);
 
         Assert.Equal(("Failed", "Failed", "Succeeded"), (bomb!["state"]!.GetValue<string>(), hog!["state"]!.GetValue<string>(), benign!["state"]!.GetValue<string>()));
-        Assert.Contains("limit of 128 processes", bomb["error"]!.GetValue<string>(), StringComparison.Ordinal);
-        Assert.Contains("ran out of memory (its limit is 256 MB)", hog["error"]!.GetValue<string>(), StringComparison.Ordinal);
+        var (bombError, hogError) = (bomb["error"]!.GetValue<string>(), hog["error"]!.GetValue<string>());
+        Assert.True(bombError.Contains("limit of 128 processes", StringComparison.Ordinal), $"the fork bomb's run ended: {bombError}");
+        Assert.True(hogError.Contains("ran out of memory (its limit is 256 MB)", StringComparison.Ordinal), $"the memory hog's run ended: {hogError}");
         Assert.Contains("Fixed by the agent.", service.Git.Show(benign["branch"]!.GetValue<string>(), "README.md"));
         Assert.Single(service.GitHub.PullRequestsFor(ServiceFixture.Repository), p => p["head"]!["ref"]!.GetValue<string>() == benign["branch"]!.GetValue<string>());
         await Eventually.TrueAsync(() => service.GitHub.CommentsOn(ServiceFixture.Repository, 803) is [var c] && c["body"]!.GetValue<string>().Contains("limit of 128 processes", StringComparison.Ordinal),
