@@ -31,6 +31,7 @@ public static class RunnerCommandFiles
     private static IEnumerable<(string, byte[])> Phase(string folder, IReadOnlyList<string> commands) =>
         commands.Select((command, index) => (RunnerFiles.CommandFile(folder, index), Encoding.UTF8.GetBytes(command)));
 
-    private static bool IsVariableName(string name) =>
+    /// <summary>A name the shell can export: ASCII letters, digits and <c>_</c>, not starting with a digit.</summary>
+    public static bool IsVariableName(string name) =>
         name.Length > 0 && (char.IsAsciiLetter(name[0]) || name[0] == '_') && name.All(c => char.IsAsciiLetterOrDigit(c) || c == '_');
 }

@@ -1,10 +1,10 @@
-using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
+using SandboxAgents.Runner;
 
 namespace SandboxAgents.Runs;
 
 /// <summary>Refuses to start with agent limits a run could not go by: the ceilings, the model's name, the setup's variable names.</summary>
-internal sealed partial class AgentLimitsValidator : IValidateOptions<AgentOptions>
+internal sealed class AgentLimitsValidator : IValidateOptions<AgentOptions>
 {
     public ValidateOptionsResult Validate(string? name, AgentOptions options)
     {
@@ -14,12 +14,9 @@ internal sealed partial class AgentLimitsValidator : IValidateOptions<AgentOptio
         if (options.MaxBudgetUsd is <= 0) failures.Add("Agent:MaxBudgetUsd must be above 0 when it is set.");
         if (options.Model is not null && ModelName.Problem(options.Model) is { } model) failures.Add($"Agent:Model: {model}.");
         if (options.WrapUpGrace <= TimeSpan.Zero) failures.Add("Agent:WrapUpGrace must be positive.");
-        var badNames = options.SetupEnvironment.Keys.Where(n => !ShellName().IsMatch(n)).ToList();
+        var badNames = options.SetupEnvironment.Keys.Where(n => !RunnerCommandFiles.IsVariableName(n)).ToList();
         if (badNames.Count > 0)
             failures.Add($"Agent:SetupEnvironment names must be shell variable names (letters, digits and _, not starting with a digit): {string.Join(", ", badNames.Select(n => $"'{n}'"))}.");
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
-
-    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*$", RegexOptions.CultureInvariant)]
-    private static partial Regex ShellName();
 }
