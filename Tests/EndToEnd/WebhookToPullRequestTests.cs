@@ -46,7 +46,8 @@ public abstract class WebhookToPullRequestTests(ServiceFixture service)
         var comment = await service.FinalCommentAsync(101, pull["html_url"]!.GetValue<string>());
         Assert.True(comment["edits"]!.GetValue<int>() >= 1);
         await WaitForSandboxesGoneAsync();
-        Assert.True((await service.GetTaskAsync(101))!["history"]![0]!["sandboxDeleted"]!.GetValue<bool>());
+        // The sandbox is gone once the delete call returns; the grain records it a moment later.
+        await Eventually.MatchesAsync(() => service.GetTaskAsync(101), t => t!["history"]![0]!["sandboxDeleted"]!.GetValue<bool>(), "deletion recorded");
     }
 
     [Fact]
