@@ -122,9 +122,21 @@ public sealed class DashboardBrowserTests(DashboardServiceFixture service, Chrom
         await Expect(detail.Locator("#detail-title")).ToHaveTextAsync($"{Repository}#9501");
         await Expect(detail.Locator("#detail-state")).ToHaveTextAsync("Running");
 
+        // The cancel's answer (the grain's view when it took the command: still Running) is held back until the run's
+        // event has shown the detail as Cancelled; the late answer must not turn it back.
+        using var answerHeld = new SemaphoreSlim(0);
+        await page.RouteAsync("**/cancel", async route =>
+        {
+            var answer = await route.FetchAsync();
+            await answerHeld.WaitAsync();
+            await route.FulfillAsync(new RouteFulfillOptions { Response = answer });
+        });
         await detail.GetByRole(AriaRole.Button, new() { Name = "Cancel run" }).ClickAsync();
 
         await Expect(row.Locator(".badge")).ToHaveTextAsync("Cancelled");
+        await Expect(detail.Locator("#detail-state")).ToHaveTextAsync("Cancelled");
+        answerHeld.Release();
+        await Expect(detail.Locator("#detail-message")).ToHaveTextAsync("Cancellation requested.");
         await Expect(detail.Locator("#detail-state")).ToHaveTextAsync("Cancelled");
         await Expect(detail.Locator("#detail-timeline li").Last).ToContainTextAsync("Cancelled");
         await Expect(detail.Locator("#detail-facts")).ToContainTextAsync("@operator (dashboard)");

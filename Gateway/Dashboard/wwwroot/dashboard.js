@@ -352,7 +352,9 @@ async function signOut() {
 // ---- cancel and retry ------------------------------------------------------------------------------------------
 
 async function act(action) {
-  const path = issuePath(openKey);
+  // The answer is the grain's view when it took the command; a run event that arrives meanwhile reads a newer one,
+  // and this answer must not overwrite it.
+  const path = issuePath(openKey), request = ++detailRequest;
   showMessage(null);
   const response = await fetch(`${path}/${action}`, { method: "POST", headers: { Accept: "application/json", "X-Requested-From": "dashboard" } });
   if (response.status === 401) {
@@ -361,8 +363,9 @@ async function act(action) {
     return;
   }
   if (!response.ok) { showMessage(await problemText(response)); return; }
+  const snapshot = await response.json();
+  if (request === detailRequest) renderDetail(snapshot);
   showMessage(action === "cancel" ? "Cancellation requested." : "A new run was requested.", "ok");
-  renderDetail(await response.json());
 }
 
 function perform(action) {
