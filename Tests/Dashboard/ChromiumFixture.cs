@@ -25,8 +25,9 @@ public sealed class ChromiumFixture : IAsyncLifetime
         if (!File.Exists(ExecutablePath))
             throw new InvalidOperationException($"The dashboard's browser tests need Chromium at {ExecutablePath}: apt-get install chromium.");
 
-        // Playwright's 5 s default is short on two cores busy with the rest of the suite; it bounds, it does not wait.
-        Assertions.SetDefaultExpectTimeout(20_000);
+        // Playwright's 5 s default is short on two cores busy with the rest of the suite (a CI run took 17 minutes);
+        // it bounds a wait, it does not add one.
+        Assertions.SetDefaultExpectTimeout(60_000);
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {

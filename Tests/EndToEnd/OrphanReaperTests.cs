@@ -25,7 +25,7 @@ public abstract class OrphanReaperTests(ServiceFixture service)
         var foreign = await sandboxes.CreateAsync(new SandboxSpec($"foreign-{id}", foreignLabels, new Dictionary<string, string>()), CancellationToken.None);
         try
         {
-            await Eventually.MatchesAsync(() => sandboxes.ListAsync(labels, CancellationToken.None), l => l.Count == 0, "the orphan reaped", TimeSpan.FromSeconds(15));
+            await Eventually.MatchesAsync(() => sandboxes.ListAsync(labels, CancellationToken.None), l => l.Count == 0, "the orphan reaped");
 
             Assert.Contains(await sandboxes.ListAsync(foreignLabels, CancellationToken.None), s => s.Id == foreign.Id);
             Assert.DoesNotContain(await sandboxes.ListAsync(new Dictionary<string, string>(), CancellationToken.None), s => s.Id == orphan.Id);
