@@ -63,7 +63,7 @@ public static class EvidenceText
         foreach (var check in shown)
         {
             var exit = check.Passed ? "" : check.Ran ? $", exit code {check.ExitCode.ToString(CultureInfo.InvariantCulture)}" : ", did not run";
-            text.AppendLine($"- {(check.Passed ? "✅" : "❌")} {Phase(check)} {Command(check)} ({Duration(check.Duration)}{exit})");
+            text.AppendLine($"- {(check.Passed ? "✅" : "❌")} {Phase(check)} {Command(check)} ({DurationText.Of(check.Duration)}{exit})");
         }
 
         if (run.Checks.Count > shown.Count)
@@ -107,10 +107,4 @@ public static class EvidenceText
         var fence = new string('`', Math.Max(3, longest + 1));
         return UntrustedText.Markdown($"{fence}\n{output}\n{fence}", output.Length + 2 * fence.Length + 2);
     }
-
-    internal static string Duration(TimeSpan span) =>
-        span.TotalHours >= 1 ? $"{(int)span.TotalHours}h {span.Minutes}m"
-        : span.TotalMinutes >= 1 ? $"{span.Minutes}m {span.Seconds}s"
-        : span.TotalSeconds >= 10 ? $"{span.Seconds}s"
-        : $"{span.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)}s";
 }

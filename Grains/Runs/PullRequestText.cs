@@ -52,7 +52,7 @@ public static class PullRequestText
         }
 
         var duration = now - (run.StartedAt ?? run.CreatedAt);
-        body.AppendLine($"Cost: {StatusComment.FormatCost(run.CostUsd)} · turns: {run.Turns?.ToString(CultureInfo.InvariantCulture) ?? "n/a"} · model: {StatusComment.ModelShown(run)} · duration: {(int)duration.TotalMinutes}m {duration.Seconds}s · run `{run.RunId}`");
+        body.AppendLine($"Cost: {StatusComment.FormatCost(run.CostUsd)} · turns: {run.Turns?.ToString(CultureInfo.InvariantCulture) ?? "n/a"} · model: {StatusComment.ModelShown(run)} · duration: {DurationText.Of(duration)} · run `{run.RunId}`");
         body.AppendLine();
         if (transcriptLink is not null)
         {

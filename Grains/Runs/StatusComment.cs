@@ -131,7 +131,7 @@ public static class StatusComment
     private static string Elapsed(RunRecord run, DateTimeOffset now)
     {
         var span = (run.EndedAt ?? now) - run.CreatedAt;
-        var text = span.TotalHours >= 1 ? $"{(int)span.TotalHours}h {span.Minutes}m" : span.TotalMinutes >= 1 ? $"{span.Minutes}m {span.Seconds}s" : $"{span.Seconds}s";
+        var text = DurationText.Of(span);
         return run.State.IsTerminal() ? $"took {text}" : $"running for {text}";
     }
 
