@@ -7,6 +7,21 @@ public enum CommandKind
     Run = 0,
     Cancel = 1,
     Retry = 2,
+
+    /// <summary>Review feedback on the agent's pull request: a follow-up run on the same branch.</summary>
+    Iterate = 3,
+
+    /// <summary>A failing check on the head commit of the agent's pull request: a fix run on the same branch.</summary>
+    Fix = 4,
+
+    /// <summary>More instructions for the active run, delivered when the agent's current invocation ends.</summary>
+    Message = 5,
+
+    /// <summary><c>/agent autofix off|on</c> on the agent's pull request (<see cref="PullRequestSignal.AutofixOn"/>).</summary>
+    Autofix = 6,
+
+    /// <summary>The head of the agent's pull request moved (<see cref="PullRequestSignal.HeadSha"/>); a push not the service's own stops fixes.</summary>
+    HeadPushed = 7,
 }
 
 /// <summary>Which surface a command came from; shown in the history and the status comment.</summary>
@@ -28,6 +43,24 @@ public enum CommandSource
 
     /// <summary>GitHub said the repository was taken out of the App's installation.</summary>
     RepositoryRemoved = 8,
+
+    /// <summary>A review submitted on the agent's pull request (changes requested, or commented with a body).</summary>
+    Review = 9,
+
+    /// <summary>A line comment on the agent's pull request's diff.</summary>
+    ReviewComment = 10,
+
+    /// <summary>A <c>/agent</c> comment in the agent's pull request's conversation.</summary>
+    PullRequestComment = 11,
+
+    /// <summary>A check suite completed on the agent's pull request's head commit.</summary>
+    CheckSuite = 12,
+
+    /// <summary>An Actions workflow run completed on the agent's pull request's head commit.</summary>
+    WorkflowRun = 13,
+
+    /// <summary>GitHub said the agent's pull request's branch moved (<c>pull_request</c> <c>synchronize</c>).</summary>
+    PullRequestPush = 14,
 }
 
 /// <summary>
@@ -40,6 +73,7 @@ public enum CommandSource
 /// <param name="CommentId">The comment that gave the command, if one did (it gets the 👀 acknowledgement).</param>
 /// <param name="InstallationId">The GitHub App installation the delivery came through (<c>installation.id</c>), if any.</param>
 /// <param name="Model">The model a run or retry asked for (<c>--model</c>), as written: the grain refuses a name <see cref="ModelName"/> does not allow.</param>
+/// <param name="PullRequest">For commands about the agent's pull request: which one, and what GitHub said of it.</param>
 [GenerateSerializer, Immutable, Alias("SandboxAgents.IssueCommand")]
 public sealed record IssueCommand(
     [property: Id(0)] CommandKind Kind,
@@ -50,13 +84,15 @@ public sealed record IssueCommand(
     [property: Id(5)] string? Instructions = null,
     [property: Id(6)] long? CommentId = null,
     [property: Id(7)] long? InstallationId = null,
-    [property: Id(8)] string? Model = null)
+    [property: Id(8)] string? Model = null,
+    [property: Id(9)] PullRequestSignal? PullRequest = null)
 {
     /// <summary>
     /// Starting or cancelling from a comment needs write access, checked against GitHub. Closing an issue or removing
     /// its label already needed triage rights on GitHub, and the operator API checks its own key.
     /// </summary>
-    public bool RequiresPermission => Source is CommandSource.Label or CommandSource.Comment;
+    public bool RequiresPermission => Source is CommandSource.Label or CommandSource.Comment
+        or CommandSource.Review or CommandSource.ReviewComment or CommandSource.PullRequestComment;
 
     /// <summary>
     /// The command comes from GitHub itself because the service lost its access to the repository: nothing more can
@@ -111,6 +147,9 @@ public enum SubmitOutcome
 
     /// <summary>A retry of an issue that never had a run.</summary>
     NothingToRetry = 4,
+
+    /// <summary>About a pull request this service did not open: nothing changes.</summary>
+    NotAgentPullRequest = 5,
 }
 
 /// <summary>The grain's answer to a command: its decision, and the issue as it stands once the command is recorded.</summary>
