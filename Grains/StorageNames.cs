@@ -20,6 +20,8 @@ public static class StorageNames
 
     public const string InstallationState = "installation";
 
+    public const string PullRequestState = "pull-request";
+
     public const string WatchdogReminder = "watchdog";
 
     public const string DeliveryRecoveryState = "delivery-recovery";
