@@ -44,7 +44,10 @@ public sealed record RunSummary(
     [property: Id(16)] IReadOnlyList<CheckSummary>? Checks = null,
     [property: Id(17)] string? IncompleteBecause = null,
     [property: Id(18)] IReadOnlyList<AgentStep>? Steps = null,
-    [property: Id(19)] bool TranscriptKept = false)
+    [property: Id(19)] bool TranscriptKept = false,
+    [property: Id(20)] int? PullRequestNumber = null,
+    [property: Id(21)] int Iteration = 1,
+    [property: Id(22)] IReadOnlyList<SteeringMessage>? Messages = null)
 {
     /// <summary>True when every validate command passed, false when one failed, null when none ran ("not validated").</summary>
     public bool? Verified => CheckSummary.Verified(Checks);

@@ -14,6 +14,14 @@ public interface IRepositoryMirror
     Task<RunBase> PrepareAsync(IssueKey issue, string runId, CancellationToken cancellationToken);
 
     /// <summary>
+    /// For an iteration on the agent's pull request: fetches the default branch and <paramref name="branch"/>, and pins
+    /// the branch's head as the run's base. The answer names the default branch, the branch's head, and the default
+    /// branch's head (where the repository's settings are read: never from a branch the agent wrote).
+    /// </summary>
+    /// <exception cref="GitException">Permanent when the branch no longer exists.</exception>
+    Task<RunBase> PrepareOnBranchAsync(IssueKey issue, string runId, string branch, CancellationToken cancellationToken);
+
+    /// <summary>
     /// The regular file at <paramref name="path"/> in <paramref name="commit"/>, a commit the mirror holds (a run's
     /// prepared base); null when the commit has no such file (or only a folder or link by that name). A file larger
     /// than <paramref name="maxBytes"/> is not read: its <see cref="CommittedFile.Text"/> is null.
@@ -37,8 +45,15 @@ public interface IRepositoryMirror
     ScratchFile CreateScratchFile();
 }
 
-/// <summary>Where a run starts: the default branch's name and the commit it pointed at.</summary>
-public sealed record RunBase(string Branch, string Commit);
+/// <summary>
+/// Where a run starts: the default branch's name and the commit the run starts from, which is the default branch's
+/// head unless the run iterates on a branch (<paramref name="DefaultHead"/> is then the default branch's head).
+/// </summary>
+public sealed record RunBase(string Branch, string Commit, string? DefaultHead = null)
+{
+    /// <summary>The commit the repository's settings file is read at: always the default branch's head.</summary>
+    public string SettingsCommit => DefaultHead ?? Commit;
+}
 
 /// <summary>A file as a commit holds it: its size, and its text unless it was too large to read.</summary>
 public sealed record CommittedFile(long Size, string? Text)

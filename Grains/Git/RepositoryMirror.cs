@@ -21,6 +21,35 @@ public sealed partial class RepositoryMirror(
     public async Task<RunBase> PrepareAsync(IssueKey issue, string runId, CancellationToken cancellationToken)
     {
         using var held = await LockAsync(issue, cancellationToken);
+        var (mirror, branch, commit) = await FetchDefaultBranchAsync(issue, runId, cancellationToken);
+        await GitCommand.RunAsync(mirror, ["update-ref", RunRefs.Base(runId), commit], null, cancellationToken);
+        LogPrepared(logger, issue, runId, branch, commit);
+        return new RunBase(branch, commit);
+    }
+
+    public async Task<RunBase> PrepareOnBranchAsync(IssueKey issue, string runId, string branch, CancellationToken cancellationToken)
+    {
+        using var held = await LockAsync(issue, cancellationToken);
+        var (mirror, defaultBranch, defaultHead) = await FetchDefaultBranchAsync(issue, runId, cancellationToken);
+        var remote = await remotes.ForAsync(issue, runId, cancellationToken);
+        var fetch = await GitCommand.RunAsync(mirror,
+            ["fetch", "--quiet", "--no-tags", "--no-write-fetch-head", remote.Url, $"+refs/heads/{branch}:refs/heads/{branch}"],
+            remote.Environment, cancellationToken, throwOnFailure: false);
+        if (fetch.ExitCode != 0)
+        {
+            var gone = fetch.Errors.Contains("couldn't find remote ref", StringComparison.OrdinalIgnoreCase);
+            throw new GitException(gone ? $"The branch {branch} no longer exists on {issue.RepositoryFullName}." : $"Fetching {branch} failed: {fetch.Reason}", permanent: gone);
+        }
+
+        var head = await RevParseAsync(mirror, $"refs/heads/{branch}^{{commit}}", cancellationToken);
+        await GitCommand.RunAsync(mirror, ["update-ref", RunRefs.Base(runId), head], null, cancellationToken);
+        LogPrepared(logger, issue, runId, branch, head);
+        return new RunBase(defaultBranch, head, defaultHead);
+    }
+
+    /// <summary>Fetches the repository's default branch into the mirror: the mirror, the branch's name and its head.</summary>
+    private async Task<(string Mirror, string Branch, string Head)> FetchDefaultBranchAsync(IssueKey issue, string runId, CancellationToken cancellationToken)
+    {
         var mirror = await EnsureAsync(issue, cancellationToken);
         var remote = await remotes.ForAsync(issue, runId, cancellationToken);
         var head = await GitCommand.RunAsync(mirror, ["ls-remote", "--symref", remote.Url, "HEAD"], remote.Environment, cancellationToken);
@@ -29,10 +58,7 @@ public sealed partial class RepositoryMirror(
         await GitCommand.RunAsync(mirror,
             ["fetch", "--quiet", "--no-tags", "--no-write-fetch-head", remote.Url, $"+refs/heads/{branch}:refs/heads/{branch}"],
             remote.Environment, cancellationToken);
-        var commit = await RevParseAsync(mirror, $"refs/heads/{branch}^{{commit}}", cancellationToken);
-        await GitCommand.RunAsync(mirror, ["update-ref", RunRefs.Base(runId), commit], null, cancellationToken);
-        LogPrepared(logger, issue, runId, branch, commit);
-        return new RunBase(branch, commit);
+        return (mirror, branch, await RevParseAsync(mirror, $"refs/heads/{branch}^{{commit}}", cancellationToken));
     }
 
     public async Task<CommittedFile?> ReadFileAsync(IssueKey issue, string commit, string path, int maxBytes, CancellationToken cancellationToken)

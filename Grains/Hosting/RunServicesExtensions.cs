@@ -7,6 +7,7 @@ using SandboxAgents.GitHub;
 using SandboxAgents.Reaper;
 using SandboxAgents.Registry;
 using SandboxAgents.Runs;
+using SandboxAgents.Runs.Iterations;
 using SandboxAgents.Runs.RepositoryConfig;
 using SandboxAgents.Runs.Transcripts;
 
@@ -62,6 +63,9 @@ public static class RunServicesExtensions
         services.AddRunEffects();
         services.TryAddSingleton<ITranscriptStore, FileTranscriptStore>();
         services.AddSingleton<TranscriptKeeper>();
+        services.AddSingleton<IterationFeedbackReader>();
+        services.AddSingleton<PullRequestIterations>();
+        services.AddSingleton<SteeringMessages>();
         services.AddSingleton<RunDriver>();
 
         services.AddHostedService<SandboxProviderCheck>();
@@ -88,7 +92,8 @@ public static class RunServicesExtensions
     {
         services.AddSingleton<QueueSlotEffect>();
         services.AddSingleton<IRunEffect, RegistryEffect>();
-        services.AddSingleton<IRunEffect, StatusCommentEffect>();
+        services.AddSingleton<IRunEffect>(provider => ActivatorUtilities.CreateInstance<StatusCommentEffect>(provider, StatusCommentTarget.Issue));
+        services.AddSingleton<IRunEffect>(provider => ActivatorUtilities.CreateInstance<StatusCommentEffect>(provider, StatusCommentTarget.PullRequest));
         services.AddSingleton<IRunEffect, SandboxCleanupEffect>();
         services.AddSingleton<IRunEffect>(provider => provider.GetRequiredService<QueueSlotEffect>());
         services.AddSingleton<RunEffects>();

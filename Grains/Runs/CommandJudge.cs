@@ -14,17 +14,30 @@ public static class CommandJudge
         foreach (var earlier in waiting.Where(c => !c.RequiresPermission))
         {
             if (earlier.Kind == CommandKind.Cancel) active = false;
-            else if (!active && Judge(earlier, active, everRun) == SubmitOutcome.Accepted) (active, everRun) = (true, true);
+            else if (!active && earlier.Kind is CommandKind.Run or CommandKind.Retry && Judge(earlier, state, active, everRun) == SubmitOutcome.Accepted)
+                (active, everRun) = (true, true);
         }
 
-        return Judge(command, active, everRun);
+        return Judge(command, state, active, everRun);
     }
 
-    private static SubmitOutcome Judge(IssueCommand command, bool active, bool everRun) => command.Kind switch
+    /// <summary>
+    /// The command gives the active run more instructions: a message, or <c>/agent &lt;text&gt;</c> on the issue or on
+    /// its pull request while a run is active (the same comment with nothing running starts a run or an iteration).
+    /// </summary>
+    public static bool Steers(IssueCommand command, bool active) => command.Kind == CommandKind.Message
+        || (active && command.Instructions is not null
+            && (command is { Kind: CommandKind.Run, Source: CommandSource.Comment } || command is { Kind: CommandKind.Iterate, Source: CommandSource.PullRequestComment }));
+
+    private static SubmitOutcome Judge(IssueCommand command, IssueState state, bool active, bool everRun) => command.Kind switch
     {
         // Losing GitHub access is taken even with nothing running: it marks the runs whose comments can no longer be written.
         CommandKind.Cancel when command.WithdrawsGitHubAccess => SubmitOutcome.Accepted,
         CommandKind.Cancel => active ? SubmitOutcome.Accepted : SubmitOutcome.NoActiveRun,
+        _ when Steers(command, active) => active ? SubmitOutcome.Accepted : SubmitOutcome.NoActiveRun,
+        // Feedback and checks on the agent's pull request wait for the active run, if any; the grain decides what they start.
+        CommandKind.Iterate or CommandKind.Fix or CommandKind.Autofix or CommandKind.HeadPushed =>
+            state.PullRequest(command.PullRequest?.Number) is not null ? SubmitOutcome.Accepted : SubmitOutcome.NotAgentPullRequest,
         _ when active => SubmitOutcome.RunAlreadyActive,
         CommandKind.Retry when !everRun && !command.RequiresPermission => SubmitOutcome.NothingToRetry,
         _ => SubmitOutcome.Accepted,

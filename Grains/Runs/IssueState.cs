@@ -1,3 +1,5 @@
+using SandboxAgents.Runs.Iterations;
+
 namespace SandboxAgents.Runs;
 
 /// <summary>The persisted state of one issue's <see cref="SandboxGrain"/>.</summary>
@@ -19,6 +21,11 @@ public sealed class IssueState
     /// <summary>Failed permission lookups of the oldest pending command, and when to try the next.</summary>
     [Id(4)] public int PermissionAttempts { get; set; }
     [Id(5)] public DateTimeOffset? PermissionRetryAt { get; set; }
+
+    /// <summary>The pull requests the runs opened, oldest first: reviews and checks on them start iterations.</summary>
+    [Id(6)] public List<AgentPullRequest> PullRequests { get; set; } = [];
+
+    public AgentPullRequest? PullRequest(int? number) => number is null ? null : PullRequests.Find(p => p.Number == number);
 
     public RunRecord? Current => Runs.Count == 0 ? null : Runs[^1];
 

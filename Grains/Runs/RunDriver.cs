@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using SandboxAgents.Git;
 using SandboxAgents.GitHub;
 using SandboxAgents.Runner;
+using SandboxAgents.Runs.Iterations;
 using SandboxAgents.Runs.Progress;
 using SandboxAgents.Runs.RepositoryConfig;
 using SandboxAgents.Runs.Transcripts;
@@ -25,6 +26,8 @@ public sealed partial class RunDriver(
     CommitAttributor attributor,
     RunEffects effects,
     QueueSlotEffect queue,
+    PullRequestIterations iterations,
+    SteeringMessages steering,
     SecretRedactor redactor,
     TranscriptKeeper transcripts,
     IOptions<DashboardLinkOptions> links,
@@ -185,6 +188,7 @@ public sealed partial class RunDriver(
 
     private async Task WatchAsync(RunContext context, RunRecord run, CancellationToken cancellationToken)
     {
+        await steering.SendAsync(context, run, cancellationToken);
         var status = await sandboxes.GetCommandAsync(run.SandboxId!, run.CommandId!, run.Settings.LogTailLines, cancellationToken);
         var tail = ReadableTail.From(status.LogTail, redactor);
         var changed = !tail.Lines.SequenceEqual(run.LogTail, StringComparer.Ordinal);
@@ -236,6 +240,12 @@ public sealed partial class RunDriver(
             return;
         }
 
+        if (SteeringMessages.Delivered(context, run, result.MessagesDelivered) && run.StopRequestedAt is null && run.CommitSha is null)
+        {
+            await steering.ResumeAsync(context, run, cancellationToken);
+            return;
+        }
+
         run.CostUsd = result.AgentResult?.TotalCostUsd;
         run.Turns = result.AgentResult?.NumTurns;
         run.AgentSummary = result.AgentResult?.Result is { } said ? redactor.Redact(said) : null;
@@ -260,7 +270,13 @@ public sealed partial class RunDriver(
         }
 
         run.IncompleteBecause = verdict.Incomplete;
-        if (verdict.Publishes)
+        if (verdict.Publishes && run.IteratesOn is not null)
+        {
+            if (context.GitHubPaused) return; // the branch is pushed; the description waits for GitHub's leave
+            await iterations.PublishedAsync(context, run, cancellationToken);
+            context.GitHubAnswered();
+        }
+        else if (verdict.Publishes)
         {
             if (context.GitHubPaused) return; // the branch is pushed; the pull request waits for GitHub's leave
             var pullRequest = await gitHub.FindOpenPullRequestAsync(context.Issue, run.Branch, cancellationToken)
@@ -269,6 +285,7 @@ public sealed partial class RunDriver(
                     PullRequestText.Body(context.Issue, run, context.Now, links.Value.TranscriptOf(context.Issue, run)), PullRequestText.IsDraft(run)), cancellationToken);
             run.PullRequestUrl = pullRequest.Url;
             run.PullRequestNumber = pullRequest.Number;
+            await iterations.OpenedAsync(context, run, pullRequest);
             context.GitHubAnswered();
         }
 
@@ -303,7 +320,8 @@ public sealed partial class RunDriver(
             await context.SaveAsync(); // decided once: a replay must name the same people
         }
 
-        var message = $"Agent changes for issue #{context.Issue.Number.ToString(System.Globalization.CultureInfo.InvariantCulture)}\n\nRun {run.RunId}.\n\n{run.Attribution.Trailer}";
+        var iteration = run.IteratesOn is { } number ? $" (iteration {run.Iteration.ToString(System.Globalization.CultureInfo.InvariantCulture)} on #{number.ToString(System.Globalization.CultureInfo.InvariantCulture)})" : "";
+        var message = $"Agent changes for issue #{context.Issue.Number.ToString(System.Globalization.CultureInfo.InvariantCulture)}{iteration}\n\nRun {run.RunId}.\n\n{run.Attribution.Trailer}";
         var author = new CommitAuthor(run.Attribution.AuthorName, run.Attribution.AuthorEmail);
         return await mirror.PublishAsync(context.Issue, new ChangeRequest(run.RunId, run.Branch, run.BaseCommit!, message, publishing, author), bundle, cancellationToken);
     }

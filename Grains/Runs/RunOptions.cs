@@ -44,6 +44,9 @@ public sealed class RunOptions
     /// </summary>
     public TimeSpan CommentRetryLimit { get; set; } = TimeSpan.FromHours(24);
 
+    /// <summary>Fix runs started for failing checks on one pull request before the service gives up on it (and says so there).</summary>
+    public int MaxFixAttempts { get; set; } = 3;
+
     /// <summary>Lines of the runner's output kept for the status comment and the API.</summary>
     public int LogTailLines { get; set; } = 20;
 

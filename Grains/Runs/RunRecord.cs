@@ -1,3 +1,5 @@
+using SandboxAgents.Runs.Iterations;
+
 namespace SandboxAgents.Runs;
 
 /// <summary>One run as the grain persists it. Holds no secret: tokens and keys are given to the sandbox, never kept.</summary>
@@ -86,6 +88,25 @@ public sealed partial class RunRecord
     /// <summary>Where the run's settings came from and what the service's ceilings lowered, for the next transition's note.</summary>
     [Id(56)] public string? SettingsNote { get; set; }
 
+    /// <summary>For an iteration (a follow-up run on a pull request an earlier run opened): that pull request's number.</summary>
+    [Id(57)] public int? IteratesOn { get; set; }
+
+    /// <summary>1 for the run that opens a pull request, 2 for its first follow-up, and so on.</summary>
+    [Id(58)] public int Iteration { get; set; } = 1;
+
+    /// <summary>For an iteration: the feedback its task is made of, read when it was queued.</summary>
+    [Id(59)] public IterationFeedback? Feedback { get; set; }
+
+    /// <summary>Instructions sent while the run was active, oldest first; the sandbox holds the first <see cref="MessagesSent"/>.</summary>
+    [Id(60)] public List<SteeringMessage> Messages { get; set; } = [];
+    [Id(61)] public int MessagesSent { get; set; }
+
+    /// <summary>For an iteration: its one comment on the pull request, kept in step like the issue's.</summary>
+    [Id(62)] public StatusCommentState PullRequestComment { get; set; } = new();
+
+    /// <summary>The runner was started again to deliver messages that came after the agent had ended (its resume mode).</summary>
+    [Id(63)] public int Resumes { get; set; }
+
     public DateTimeOffset CreatedAt => Transitions[0].At;
 
     public DateTimeOffset? StartedAt => Transitions.FirstOrDefault(t => t.State == RunState.Provisioning)?.At;
@@ -106,5 +127,6 @@ public sealed partial class RunRecord
 
     public RunSummary ToSummary() => new(
         RunId, State, Source, RequestedBy, SandboxId, SandboxDeleted, Branch, CommitSha, PullRequestUrl, Error, CostUsd, Turns,
-        [.. Transitions], [.. BlockedHosts], Comment.Stale, StoredSettings?.Model, [.. Checks], IncompleteBecause, [.. Steps], TranscriptKept);
+        [.. Transitions], [.. BlockedHosts], Comment.Stale, StoredSettings?.Model, [.. Checks], IncompleteBecause, [.. Steps], TranscriptKept,
+        PullRequestNumber, Iteration, [.. Messages]);
 }

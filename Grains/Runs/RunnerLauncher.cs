@@ -60,7 +60,7 @@ public sealed class RunnerLauncher(
     public async Task<string> StartAsync(IssueKey issue, RunRecord run, string sandboxId, Func<Task> saveAsync, CancellationToken cancellationToken)
     {
         var comments = await discussion.ReadAsync(issue, cancellationToken);
-        var task = TaskDocument.Compose(issue, run.Issue, run.Instructions, comments, run.Settings.RepositoryInstructions);
+        var task = TaskDocument.Compose(issue, run.Issue, run.Instructions, comments, run.Settings.RepositoryInstructions, run.Feedback);
         await sandboxes.UploadAsync(sandboxId, RunnerFiles.Script, RunnerScript.Content, cancellationToken);
         await sandboxes.UploadAsync(sandboxId, RunnerFiles.Task, Encoding.UTF8.GetBytes(task), cancellationToken);
         using (var bundle = mirror.CreateScratchFile())

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SandboxAgents.GitHub;
+using SandboxAgents.Runs.Iterations;
 
 namespace SandboxAgents.Runs;
 
@@ -18,6 +19,7 @@ public sealed partial class SandboxGrain(
     RunEffects effects,
     RunSettingsResolver settings,
     CommandAuthorization authorization,
+    PullRequestIterations iterations,
     IGitHubIssues gitHub,
     IGitHubCredentials credentials,
     IOptions<RunOptions> options,
@@ -34,7 +36,7 @@ public sealed partial class SandboxGrain(
 
     private IssueKey Key => IssueKey.Parse(this.GetPrimaryKeyString());
 
-    private bool HasWork => effects.NeedAttention(state.State) || _inbox.After(state.State.LastCommand).Count > 0;
+    private bool HasWork => effects.NeedAttention(state.State) || PullRequestIterations.HasPending(state.State) || _inbox.After(state.State.LastCommand).Count > 0;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -141,6 +143,7 @@ public sealed partial class SandboxGrain(
         try
         {
             await ProcessInboxAsync(context, cancellationToken);
+            await iterations.StartPendingAsync(context, step.Token);
             await driver.AdvanceAsync(context, step.Token);
         }
         catch (OperationCanceledException) when (step.IsCancellationRequested)
@@ -171,7 +174,7 @@ public sealed partial class SandboxGrain(
             if (verdict == Authorization.Pending) return;
             try
             {
-                if (verdict == Authorization.Allowed && command.RequiresPermission) await AcknowledgeAsync(context, command, cancellationToken);
+                if (verdict == Authorization.Allowed && command.RequiresPermission && IsAcknowledgedOnIssue(command)) await AcknowledgeAsync(context, command, cancellationToken);
                 if (verdict == Authorization.Allowed && context.GitHubPaused && ReadsIssue(command)) return;
                 if (verdict == Authorization.Allowed) await ApplyAsync(context, command, cancellationToken);
             }
@@ -204,6 +207,18 @@ public sealed partial class SandboxGrain(
             return;
         }
 
+        if (CommandJudge.Steers(command, current?.State.IsActive() == true))
+        {
+            SteeringMessages.Take(context, current!, command);
+            return;
+        }
+
+        if (command.Kind is CommandKind.Iterate or CommandKind.Fix or CommandKind.Autofix or CommandKind.HeadPushed)
+        {
+            await iterations.ApplyAsync(context, command, cancellationToken);
+            return;
+        }
+
         if (command.Model is { } model && ModelName.Problem(model) is { } wrong)
         {
             await RefuseModelAsync(context, command, wrong, cancellationToken);
@@ -217,31 +232,24 @@ public sealed partial class SandboxGrain(
             return;
         }
 
-        var runId = RunIdentity.NewRunId();
-        state.State.Runs.Add(new RunRecord
-        {
-            RunId = runId,
-            State = RunState.Queued,
-            Source = command.Source,
-            RequestedBy = command.Actor,
-            Issue = issue,
-            Instructions = command.Instructions,
-            Branch = RunIdentity.Branch(Key, runId),
-            SandboxName = RunIdentity.SandboxName(Key, runId),
-            Transitions = [new StateChange(RunState.Queued, clock.GetUtcNow(), $"{command.Kind} by @{command.Actor}")],
-            StoredSettings = settings.Resolve(Key, command.Model),
-            RequestedModel = command.Model,
-            Version = 1,
-        });
+        var run = QueuedRun.Create(Key, command.Source, command.Actor, issue, command.Instructions, settings.Resolve(Key, command.Model),
+            command.Model, clock.GetUtcNow(), $"{command.Kind} by @{command.Actor}");
+        state.State.Runs.Add(run);
         context.Changed();
-        LogRunQueued(logger, Key, runId, command.Actor);
+        LogRunQueued(logger, Key, run.RunId, command.Actor);
         await context.AnnounceAsync();
     }
+
+    /// <summary>
+    /// The 👀 goes on the command's comment or the labelled issue; reviews and line comments (reacted to through other
+    /// routes) get none: the iteration's comment on the pull request answers them.
+    /// </summary>
+    private static bool IsAcknowledgedOnIssue(IssueCommand command) => command.Source is not (CommandSource.Review or CommandSource.ReviewComment);
 
     /// <summary>Asking who may give it, or reading the issue's text, calls GitHub.</summary>
     private static bool NeedsGitHub(IssueCommand command) => command.RequiresPermission || ReadsIssue(command);
 
-    private static bool ReadsIssue(IssueCommand command) => command.Kind != CommandKind.Cancel && command.Issue is null;
+    private static bool ReadsIssue(IssueCommand command) => command.Kind is CommandKind.Run or CommandKind.Retry && command.Issue is null;
 
     /// <summary>The 👀 on the label's issue or the command's comment: seen, and taken. Best effort, but a rate limit is obeyed.</summary>
     private async Task AcknowledgeAsync(RunContext context, IssueCommand command, CancellationToken cancellationToken)

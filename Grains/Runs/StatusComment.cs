@@ -38,6 +38,9 @@ public static class StatusComment
         text.AppendLine($"{Icon(run.State)} **{Headline(run)}**");
         text.AppendLine();
         text.AppendLine($"Run `{run.RunId}` requested by @{run.RequestedBy} ({Describe(run.Source)}) · {Elapsed(run, now)}");
+        if (run.IteratesOn is { } pullRequest)
+            text.AppendLine($"\nIteration {run.Iteration.ToString(CultureInfo.InvariantCulture)} on pull request #{pullRequest.ToString(CultureInfo.InvariantCulture)}, on its branch `{run.Branch}`.");
+        if (Messages(run) is { } messages) text.AppendLine($"\n{messages}");
         if (run.State == RunState.Queued && run.Transitions[^1].Note is { } waiting && run.RetryAt is not null)
             text.AppendLine($"\n> {waiting} Trying again at {run.RetryAt:HH:mm} UTC.");
         if (run.State == RunState.Running && CurrentActivity(run) is { } activity)
@@ -57,6 +60,18 @@ public static class StatusComment
             ? $"<sub>To stop it, comment `{commandPrefix} cancel` or remove the trigger label.</sub>"
             : $"<sub>To try again, comment `{commandPrefix} retry`.</sub>");
         return text.ToString();
+    }
+
+    /// <summary>One line per message sent to the run: taken, delivered, or come too late (null when there are none).</summary>
+    internal static string? Messages(RunRecord run)
+    {
+        if (run.Messages.Count == 0) return null;
+        var lines = run.Messages.Select(m =>
+            m.Late ? $"> Message from @{m.From}: came after the agent's work was published, so it was not delivered; comment it on the pull request for another iteration."
+            : m.DeliveredAt is not null ? $"> Message from @{m.From}: delivered to the agent."
+            : run.State.IsTerminal() ? $"> Message from @{m.From}: not delivered: the run ended before the agent's current step did."
+            : $"> Message from @{m.From}: taken; the agent gets it when its current step ends.");
+        return string.Join("\n>\n", lines);
     }
 
     /// <summary>The agent's latest line of output (already redacted), made fit to stand in a code span.</summary>
@@ -125,6 +140,12 @@ public static class StatusComment
         CommandSource.AppUninstalled => "the GitHub App was uninstalled",
         CommandSource.AppSuspended => "the GitHub App was suspended",
         CommandSource.RepositoryRemoved => "the repository was removed from the GitHub App",
+        CommandSource.Review => "review",
+        CommandSource.ReviewComment => "review comment",
+        CommandSource.PullRequestComment => "comment on the pull request",
+        CommandSource.CheckSuite => "failing check suite",
+        CommandSource.WorkflowRun => "failing workflow run",
+        CommandSource.PullRequestPush => "push to the pull request",
         _ => source.ToString(),
     };
 

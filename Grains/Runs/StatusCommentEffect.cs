@@ -5,12 +5,14 @@ using SandboxAgents.GitHub;
 namespace SandboxAgents.Runs;
 
 /// <summary>
-/// Keeps a run's one status comment in step with the run: posted once (found again by its marker after a crash),
+/// Keeps a run's one status comment (on its issue, or for an iteration also on its pull request: see
+/// <see cref="StatusCommentTarget"/>) in step with the run: posted once (found again by its marker after a crash),
 /// then edited in place whenever the run's version moves. A failed write is retried with backoff, and a rate limit
 /// pauses it as GitHub says, until the comment shows the run's last version; only after
 /// <see cref="RunOptions.CommentRetryLimit"/> of failures is the run flagged <see cref="StatusCommentState.Stale"/>.
 /// </summary>
 public sealed partial class StatusCommentEffect(
+    StatusCommentTarget target,
     IGitHubIssues gitHub,
     IOptions<TriggerOptions> triggers,
     IOptions<DashboardLinkOptions> links,
@@ -21,16 +23,16 @@ public sealed partial class StatusCommentEffect(
 
     /// <summary>The comment shows the run's last version, or never can again (flagged stale, or GitHub took the service's access away).</summary>
     public bool IsSettled(IssueState issue, RunRecord run) =>
-        run.GitHubAccessWithdrawn || run.Comment.Stale || run.Comment.ShownVersion == run.Version;
+        !target.Applies(run) || run.GitHubAccessWithdrawn || target.StateOf(run) is { } comment && (comment.Stale || comment.ShownVersion == run.Version);
 
     public bool IsDue(RunContext context, RunRecord run) =>
-        !run.GitHubAccessWithdrawn && !run.Comment.Stale
-        && (run.Comment.ShownVersion != run.Version || ActivityIsDue(context, run))
-        && !context.GitHubPaused && !(run.Comment.RetryAt > context.Now);
+        target.Applies(run) && !run.GitHubAccessWithdrawn && !target.StateOf(run).Stale
+        && (target.StateOf(run).ShownVersion != run.Version || ActivityIsDue(context, run))
+        && !context.GitHubPaused && !(target.StateOf(run).RetryAt > context.Now);
 
     public async Task ApplyAsync(RunContext context, RunRecord run, CancellationToken cancellationToken)
     {
-        var comment = run.Comment;
+        var comment = target.StateOf(run);
         var version = run.Version;
         try
         {
@@ -55,19 +57,20 @@ public sealed partial class StatusCommentEffect(
     {
         var activity = StatusComment.CurrentActivity(run);
         var body = StatusComment.Render(run, triggers.Value.Command, links.Value.LinkTo(context.Issue), context.Now);
-        var comment = run.Comment;
+        var comment = target.StateOf(run);
+        var where = target.Where(context.Issue, run);
         if (comment.Id is { } id)
         {
-            await gitHub.UpdateCommentAsync(context.Issue, id, body, cancellationToken);
+            await gitHub.UpdateCommentAsync(where, id, body, cancellationToken);
         }
-        else if (await gitHub.FindCommentAsync(context.Issue, StatusComment.Marker(run.RunId), cancellationToken) is { } posted)
+        else if (await gitHub.FindCommentAsync(where, StatusComment.Marker(run.RunId), cancellationToken) is { } posted)
         {
             comment.Id = posted;
-            await gitHub.UpdateCommentAsync(context.Issue, posted, body, cancellationToken);
+            await gitHub.UpdateCommentAsync(where, posted, body, cancellationToken);
         }
         else
         {
-            comment.Id = await gitHub.CreateCommentAsync(context.Issue, body, cancellationToken);
+            comment.Id = await gitHub.CreateCommentAsync(where, body, cancellationToken);
         }
 
         (comment.WrittenAt, comment.WrittenActivity) = (context.Now, activity);
@@ -75,15 +78,15 @@ public sealed partial class StatusCommentEffect(
 
     private void Failed(RunContext context, RunRecord run, Exception exception)
     {
-        var comment = run.Comment;
+        var comment = target.StateOf(run);
         comment.Failures++;
         comment.FailingSince ??= context.Now;
-        LogCommentFailed(context.Logger, exception, context.Issue, run.RunId, comment.Failures);
+        LogCommentFailed(context.Logger, exception, target.Where(context.Issue, run), run.RunId, comment.Failures);
         // Only an ending is given up on: while the run goes on, its next change is worth telling.
         if (comment.Stale || !run.State.IsTerminal() || context.Now - comment.FailingSince < options.Value.CommentRetryLimit) return;
         comment.Stale = true;
         run.Changed(); // the registry and the dashboard hear of the flag
-        LogCommentStale(context.Logger, context.Issue, run.RunId, run.State, options.Value.CommentRetryLimit);
+        LogCommentStale(context.Logger, target.Where(context.Issue, run), run.RunId, run.State, options.Value.CommentRetryLimit);
     }
 
     /// <summary>
@@ -92,8 +95,8 @@ public sealed partial class StatusCommentEffect(
     /// </summary>
     private bool ActivityIsDue(RunContext context, RunRecord run) =>
         run.State == RunState.Running
-        && run.Comment.WrittenAt is { } last && context.Now - last >= options.Value.CommentRefreshInterval
-        && !string.Equals(StatusComment.CurrentActivity(run), run.Comment.WrittenActivity, StringComparison.Ordinal);
+        && target.StateOf(run).WrittenAt is { } last && context.Now - last >= options.Value.CommentRefreshInterval
+        && !string.Equals(StatusComment.CurrentActivity(run), target.StateOf(run).WrittenActivity, StringComparison.Ordinal);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Issue}: run {RunId} status comment could not be written (failure {Failures}); it is retried")]
     private static partial void LogCommentFailed(ILogger logger, Exception exception, IssueKey issue, string runId, int failures);

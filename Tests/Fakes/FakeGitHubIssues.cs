@@ -10,6 +10,7 @@ namespace SandboxAgents.Tests.Fakes;
 public sealed partial class FakeGitHubIssues : IGitHubIssues
 {
     private long _nextId = 1000;
+    private int _nextPullRequest;
 
     public ConcurrentDictionary<string, string> Permissions { get; } = new(StringComparer.OrdinalIgnoreCase);
     public ConcurrentDictionary<long, FakeComment> Comments { get; } = new();
@@ -73,12 +74,16 @@ public sealed partial class FakeGitHubIssues : IGitHubIssues
     public Task<PullRequestRef?> FindOpenPullRequestAsync(IssueKey issue, string branch, CancellationToken cancellationToken) =>
         Task.FromResult<PullRequestRef?>(PullRequests.FirstOrDefault(p => p.Issue == issue && p.Spec.Head == branch).Ref);
 
+    /// <summary>Called for each pull request created, after it is listed (a test's other fakes learn of it here).</summary>
+    public Action<IssueKey, NewPullRequestSpec, PullRequestRef>? PullRequestCreated { get; set; }
+
     public Task<PullRequestRef> CreatePullRequestAsync(IssueKey issue, NewPullRequestSpec spec, CancellationToken cancellationToken)
     {
         Fail(issue.ToString(), GitHubCall.CreatePullRequest);
-        var number = PullRequests.Count + 1;
+        var number = 100_000 + Interlocked.Increment(ref _nextPullRequest);
         var created = new PullRequestRef(number, $"https://github.example/{issue.RepositoryFullName}/pull/{number}");
         PullRequests.Enqueue((issue, spec, created));
+        PullRequestCreated?.Invoke(issue, spec, created);
         return Task.FromResult(created);
     }
 }

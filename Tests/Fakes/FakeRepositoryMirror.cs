@@ -43,6 +43,23 @@ public sealed class FakeRepositoryMirror : IRepositoryMirror
             ? throw new GitException("injected fetch failure")
             : Task.FromResult(new RunBase("main", Files.Keys.Any(k => k.Issue == issue) ? BaseCommitWithFiles(issue) : BaseCommit));
 
+    /// <summary>Branch heads as the remote has them: each publish moves its branch; a test moves one to play a human's push.</summary>
+    public ConcurrentDictionary<(IssueKey Issue, string Branch), string> BranchHeads { get; } = new();
+
+    /// <summary>Called after each push with the issue, the branch and the commit (a test's fake GitHub moves the pull request's head here).</summary>
+    public Action<IssueKey, string, string>? BranchPushed { get; set; }
+
+    /// <summary>Iterations prepared on a branch, in order: the run, the branch and the head it was pinned at.</summary>
+    public ConcurrentQueue<(string RunId, string Branch, string Head)> PreparedOnBranch { get; } = new();
+
+    public Task<RunBase> PrepareOnBranchAsync(IssueKey issue, string runId, string branch, CancellationToken cancellationToken)
+    {
+        if (!BranchHeads.TryGetValue((issue, branch), out var head)) throw new GitException($"The branch {branch} no longer exists on {issue.RepositoryFullName}.", permanent: true);
+        PreparedOnBranch.Enqueue((runId, branch, head));
+        var defaultHead = Files.Keys.Any(k => k.Issue == issue) ? BaseCommitWithFiles(issue) : BaseCommit;
+        return Task.FromResult(new RunBase("main", head, defaultHead));
+    }
+
     public Task<CommittedFile?> ReadFileAsync(IssueKey issue, string commit, string path, int maxBytes, CancellationToken cancellationToken)
     {
         FilesRead.Enqueue((issue, commit, path));
@@ -59,6 +76,8 @@ public sealed class FakeRepositoryMirror : IRepositoryMirror
         if (RefuseWith is { } reason) throw new GitException($"The agent's changes were refused: {reason}.", permanent: true);
         Published.Enqueue((issue, change, await File.ReadAllTextAsync(bundle.Path, cancellationToken)));
         var commit = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{change.RunId}|{change.Branch}|{change.Date:O}")))[..40];
+        BranchHeads[(issue, change.Branch)] = commit;
+        BranchPushed?.Invoke(issue, change.Branch, commit);
         return new PublishedChange(commit);
     }
 

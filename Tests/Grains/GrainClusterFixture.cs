@@ -23,6 +23,7 @@ public class GrainClusterFixture : IAsyncLifetime
     public const int RegistryCapacity = 50;
 
     private int _issueNumber;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(IssueKey, string), IssueKey> _pullRequestOfBranch = new();
 
     /// <summary><c>Runs:MaxConcurrent</c> of this cluster; 0 is no limit.</summary>
     protected virtual int MaxConcurrent => 0;
@@ -30,6 +31,7 @@ public class GrainClusterFixture : IAsyncLifetime
     public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 11, 28, 9, 0, 0, TimeSpan.Zero));
     public FakeSandboxProvider Sandboxes { get; } = new();
     public FakeGitHubIssues GitHub { get; } = new();
+    public FakeGitHubPullRequests PullRequests { get; } = new();
     public FakeGitHubUsers Users { get; } = new();
     public FakeRepositoryMirror Mirror { get; } = new();
     public TickSignals Ticks { get; } = new();
@@ -44,6 +46,17 @@ public class GrainClusterFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        // A pull request the service opens is there to read, at the head the mirror pushed, as on GitHub.
+        GitHub.PullRequestCreated = (issue, spec, created) =>
+        {
+            var pullRequest = new IssueKey(issue.Owner, issue.Repository, created.Number);
+            _pullRequestOfBranch[(issue, spec.Head)] = pullRequest;
+            PullRequests.OpenPullRequest(pullRequest, spec.Head, Mirror.BranchHeads.GetValueOrDefault((issue, spec.Head), ""), spec.Body);
+        };
+        Mirror.BranchPushed = (issue, branch, commit) =>
+        {
+            if (_pullRequestOfBranch.TryGetValue((issue, branch), out var pullRequest)) PullRequests.PullRequest(pullRequest).Push(commit);
+        };
         var builder = new InProcessTestClusterBuilder(1);
         builder.ConfigureSilo((_, silo) =>
         {
@@ -56,6 +69,7 @@ public class GrainClusterFixture : IAsyncLifetime
             silo.Services.AddKeyedSingleton<TimeProvider>(ReminderTimeProviderNames.Reminders, Clock);
             silo.Services.AddSingleton<ISandboxProvider>(Sandboxes);
             silo.Services.AddSingleton<IGitHubIssues>(GitHub);
+            silo.Services.AddSingleton<IGitHubPullRequests>(PullRequests);
             silo.Services.AddSingleton<IGitHubUsers>(Users);
             silo.Services.AddSingleton<SandboxAgents.Git.IRepositoryMirror>(Mirror);
             silo.Services.AddSingleton<ITranscriptStore>(Transcripts);

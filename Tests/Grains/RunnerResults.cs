@@ -38,6 +38,7 @@ public sealed record RunnerResultFile(string Branch)
     public CommandReport? Setup { get; init; }
     public CommandReport[]? Validation { get; init; }
     public bool StoppedEarly { get; init; }
+    public int MessagesDelivered { get; init; }
 
     public string Outcome { get; init; } = RunnerOutcomes.Committed;
 
@@ -62,6 +63,8 @@ public sealed record RunnerResultFile(string Branch)
             ["setup"] = Setup is null ? null : JsonSerializer.SerializeToNode(Setup),
             ["validation"] = Validation is null ? null : JsonSerializer.SerializeToNode(Validation),
             ["stoppedEarly"] = StoppedEarly,
+            ["messagesDelivered"] = MessagesDelivered,
+            ["sessionId"] = "0f6b3c1e-5d2a-4c59-9d0e-6a1b2c3d4e5f",
         };
         return file.ToJsonString();
     }
