@@ -191,7 +191,7 @@ public sealed class IterationTests(GrainClusterFixture fixture)
         await SubmitAsync(issue, Review(pullRequest, reviewId, actor: "passerby"));
 
         Assert.Single((await SnapshotAsync(issue)).History);
-        Assert.DoesNotContain(fixture.Sandboxes.Live, s => s.Labels[SandboxAgents.Sandboxes.SandboxLabels.Issue] == issue.ToString());
+        Assert.DoesNotContain(fixture.Sandboxes.Live, s => s.Labels.GetValueOrDefault(SandboxAgents.Sandboxes.SandboxLabels.Issue) == issue.ToString());
     }
 
     [Fact]
