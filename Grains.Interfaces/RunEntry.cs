@@ -15,7 +15,9 @@ public sealed record RunEntry(
     [property: Id(9)] string? PullRequestUrl,
     [property: Id(10)] decimal? CostUsd,
     [property: Id(11)] string? Title,
-    [property: Id(12)] bool CommentStale = false);
+    [property: Id(12)] bool CommentStale = false,
+    [property: Id(13)] int Iteration = 1,
+    [property: Id(14)] CommandSource Source = CommandSource.Label);
 
 /// <summary>A page of the registry, newest first.</summary>
 [GenerateSerializer, Immutable, Alias("SandboxAgents.RunPage")]

@@ -31,7 +31,8 @@ public sealed partial class RegistryEffect(IGrainFactory grains) : IRunEffect
 
     public static RunEntry Entry(IssueKey issue, RunRecord run) => new(
         issue.ToString(), issue.RepositoryFullName, issue.Number, run.RunId, run.State, run.RequestedBy,
-        run.CreatedAt, run.Transitions[^1].At, run.EndedAt, run.PullRequestUrl, run.CostUsd, run.Issue.Title, run.Comment.Stale);
+        run.CreatedAt, run.Transitions[^1].At, run.EndedAt, run.PullRequestUrl, run.CostUsd, run.Issue.Title, run.Comment.Stale,
+        run.Iteration, run.Source);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Issue}: run {RunId} could not be recorded in the registry; the next write tries again")]
     private static partial void LogRegistryFailed(ILogger logger, Exception exception, IssueKey issue, string runId);

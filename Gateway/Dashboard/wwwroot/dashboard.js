@@ -90,7 +90,8 @@ function row(entry) {
   const tr = el("tr", { "data-key": entry.key, "data-state": entry.state, tabindex: "0", "aria-selected": String(entry.key === openKey) },
     el("td", { class: "mono" }, el("span", { class: "repo" }, entry.repository), `#${entry.number}`),
     el("td", { class: "title" }, entry.title || "—"),
-    el("td", {}, badge(entry.state), entry.commentStale ? staleComment() : ""),
+    el("td", {}, badge(entry.state), entry.iteration > 1 ? el("span", { class: "iteration", title: `Iteration ${entry.iteration}, from a ${entry.source}` }, `iteration ${entry.iteration}`) : "",
+      entry.commentStale ? staleComment() : ""),
     el("td", {}, entry.requestedBy),
     el("td", { title: entry.createdAt }, when(entry.createdAt)),
     el("td", { class: "num", "data-since": entry.createdAt, "data-until": entry.endedAt }, duration(entry.createdAt, entry.endedAt)),
@@ -253,6 +254,7 @@ function renderDetail(snapshot) {
   facts.replaceChildren();
   fact(facts, "Run", el("code", {}, snapshot.runId ?? "—"));
   fact(facts, "Requested by", run ? `${run.requestedBy} (${run.source})` : "—");
+  if (run?.iteration > 1) fact(facts, "Iteration", `${run.iteration} on pull request #${run.pullRequestNumber}`);
   fact(facts, "Sandbox", el("code", {}, snapshot.sandboxId ?? "—"));
   fact(facts, "Branch", el("code", {}, snapshot.branch ?? "—"));
   fact(facts, "Pull request", link(snapshot.pullRequestUrl, snapshot.pullRequestUrl ?? ""));
@@ -267,17 +269,46 @@ function renderDetail(snapshot) {
   if (snapshot.error) fact(facts, "Error", snapshot.error, "error");
   if (run?.commentStale) fact(facts, "Status comment", STALE_COMMENT, "error");
 
-  $("detail-timeline").replaceChildren(...transitions.map(t =>
-    el("li", {}, el("time", { datetime: t.at }, when(t.at)), badge(t.state), el("span", { class: "note" }, t.note ?? ""))));
+  $("detail-timeline").replaceChildren(...timeline(run).map(t =>
+    el("li", {}, el("time", { datetime: t.at }, when(t.at)), t.message ? el("span", { class: "badge message" }, "Message") : badge(t.state),
+      el("span", { class: "note" }, t.note ?? ""))));
   $("detail-checks").replaceChildren(...((run?.checks ?? []).length ? run.checks.map(check) : [el("li", { class: "muted" }, "None")]));
   $("detail-steps").replaceChildren(...((run?.steps ?? []).length ? run.steps.map(s =>
     el("li", {}, el("time", { datetime: s.at }, when(s.at)), el("span", { class: "tool" }, s.tool), el("span", { class: "note" }, s.text)))
     : [el("li", { class: "muted" }, "None yet")]));
   $("detail-log").textContent = snapshot.logTail?.length ? snapshot.logTail.join("\n") : "(no output)";
-  const earlier = snapshot.history.slice(0, -1).reverse();
-  $("detail-history").replaceChildren(...(earlier.length ? earlier.map(r =>
-    el("li", {}, el("code", {}, r.runId), badge(r.state), el("span", { class: "muted" }, when(r.transitions[0]?.at))))
-    : [el("li", { class: "muted" }, "None")]));
+  $("detail-history").replaceChildren(...history(snapshot.history));
+}
+
+/** The run's transitions and the messages sent to it (taken, then delivered), in time order. */
+function timeline(run) {
+  const entries = (run?.transitions ?? []).map(t => ({ at: t.at, state: t.state, note: t.note }));
+  for (const m of run?.messages ?? []) {
+    const fate = m.late ? " (came after the work was published: not delivered)" : "";
+    entries.push({ at: m.at, message: true, note: `from @${m.from}${fate}: ${m.text}` });
+    if (m.deliveredAt) entries.push({ at: m.deliveredAt, message: true, note: `from @${m.from} delivered to the agent` });
+  }
+  return entries.sort((a, b) => time(a.at) - time(b.at));
+}
+
+/** The issue's runs, newest first; a pull request's iterations grouped under it, each with what started it. */
+function history(all) {
+  const item = r => el("li", {}, el("code", {}, r.runId), badge(r.state),
+    el("span", {}, r.iteration > 1 ? `iteration ${r.iteration} · ${r.source} by ${r.requestedBy}` : `${r.source} by ${r.requestedBy}`),
+    el("span", { class: "muted" }, when(r.transitions[0]?.at)));
+  const groups = new Map();
+  const items = [];
+  for (const r of all.slice().reverse()) {
+    if (!r.pullRequestNumber) { items.push(item(r)); continue; }
+    if (!groups.has(r.pullRequestNumber)) {
+      const list = el("ul", { class: "iterations" });
+      groups.set(r.pullRequestNumber, list);
+      items.push(el("li", { class: "pull-request", "data-pull-request": String(r.pullRequestNumber) },
+        el("span", {}, `Pull request #${r.pullRequestNumber}`), list));
+    }
+    groups.get(r.pullRequestNumber).append(item(r));
+  }
+  return items.length ? items : [el("li", { class: "muted" }, "None")];
 }
 
 function showMessage(text, kind = "error") {
