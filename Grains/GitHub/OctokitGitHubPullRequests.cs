@@ -41,6 +41,7 @@ public sealed class OctokitGitHubPullRequests(GitHubApi api, IGitHubCredentials 
 
     public async Task<IReadOnlyList<FailedCheck>> ListFailedChecksAsync(IssueKey pullRequest, string headSha, CancellationToken cancellationToken)
     {
+        // A 404 (a repository or commit no longer there) is an answer: nothing failed that anyone can see.
         var runs = await CallAsync(pullRequest, c => OrNullIfNotFoundAsync(() => c.Check.Run.GetAllForReference(pullRequest.Owner, pullRequest.Repository, headSha)), cancellationToken);
         var failed = (runs?.CheckRuns ?? [])
             .Where(r => FailedCheckPolicy.IsFailed(r.Status.StringValue, r.Conclusion?.StringValue))
