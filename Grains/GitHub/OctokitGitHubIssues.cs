@@ -1,11 +1,12 @@
 using Octokit;
+using static SandboxAgents.GitHub.OctokitRepositoryCalls;
 
 namespace SandboxAgents.GitHub;
 
 /// <summary>
 /// <see cref="IGitHubIssues"/> over the shared Octokit client, each call with the token of its repository and of the
-/// run being driven, if any (<see cref="GitHubRunScope"/>). Every call goes through <see cref="OctokitFailures"/>, so
-/// callers see the port's exceptions, never Octokit's.
+/// run being driven, if any, through <see cref="OctokitRepositoryCalls"/>, so callers see the port's exceptions, never
+/// Octokit's.
 /// </summary>
 public sealed class OctokitGitHubIssues(GitHubApi api, IGitHubCredentials credentials) : IGitHubIssues
 {
@@ -65,26 +66,9 @@ public sealed class OctokitGitHubIssues(GitHubApi api, IGitHubCredentials creden
         return new PullRequestRef(created.Number, created.HtmlUrl);
     }
 
-    /// <summary>GitHub's 404 as an answer ("no such thing"), before the failure translation would make it a refusal.</summary>
-    private static async Task<T?> OrNullIfNotFoundAsync<T>(Func<Task<T>> call) where T : class
-    {
-        try
-        {
-            return await call();
-        }
-        catch (NotFoundException)
-        {
-            return null;
-        }
-    }
-
     private Task<T> CallAsync<T>(IssueKey issue, Func<IGitHubClient, Task<T>> call, CancellationToken cancellationToken) =>
         CallAsync(issue.Owner, issue.Repository, call, cancellationToken);
 
     private Task<T> CallAsync<T>(string owner, string repository, Func<IGitHubClient, Task<T>> call, CancellationToken cancellationToken) =>
-        OctokitFailures.GuardAsync(async () =>
-        {
-            var token = await credentials.GetTokenAsync(GitHubTokenScope.Current(owner, repository), cancellationToken);
-            return await api.CallAsync(GitHubApi.Token(token), call);
-        }, cancellationToken);
+        OctokitRepositoryCalls.CallAsync(api, credentials, owner, repository, call, cancellationToken);
 }

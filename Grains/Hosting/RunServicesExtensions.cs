@@ -42,6 +42,7 @@ public static class RunServicesExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddKeyedSingleton<TimeProvider>(RunClock.Key, (provider, _) => provider.GetRequiredService<TimeProvider>());
         services.TryAddSingleton<IGitHubIssues, OctokitGitHubIssues>();
+        services.TryAddSingleton<IGitHubPullRequests, OctokitGitHubPullRequests>();
         services.TryAddSingleton<IGitHubUsers, OctokitGitHubUsers>();
         services.AddSandboxProviders();
         services.AddRepositoryMirror();

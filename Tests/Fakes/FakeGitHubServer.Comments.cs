@@ -1,18 +1,14 @@
-using System.Globalization;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 
 namespace SandboxAgents.Tests.Fakes;
 
 /// <summary>
-/// Comments written by people on GitHub, and the issue comment listing as GitHub pages it: oldest first,
-/// <c>per_page</c> 30 by default and 100 at most, <c>page</c> from 1, and a <c>Link</c> header naming the other pages.
+/// Comments written by people on GitHub, and the issue comment listing: oldest first, paged as GitHub pages it
+/// (<c>FakeGitHubServer.Paging.cs</c>).
 /// </summary>
 public sealed partial class FakeGitHubServer
 {
-    private const int DefaultPerPage = 30;
-    private const int MaxPerPage = 100;
-
     /// <summary>Adds a comment by <paramref name="login"/> (GitHub's user <c>type</c>: <c>User</c> or <c>Bot</c>) and returns its id.</summary>
     public long AddComment(string repository, int number, string login, string body, string type = "User")
     {
@@ -29,21 +25,6 @@ public sealed partial class FakeGitHubServer
         return id;
     }
 
-    private IResult ListComments(string repository, int number, HttpContext context)
-    {
-        var query = context.Request.Query;
-        var perPage = int.TryParse(query["per_page"], CultureInfo.InvariantCulture, out var asked) && asked > 0 ? Math.Min(asked, MaxPerPage) : DefaultPerPage;
-        var page = int.TryParse(query["page"], CultureInfo.InvariantCulture, out var wanted) && wanted > 0 ? wanted : 1;
-        var all = CommentsOn(repository, number);
-        var last = Math.Max(1, (all.Count + perPage - 1) / perPage);
-
-        var links = new List<string>();
-        var url = $"{BaseUrl}api/v3/repos/{repository}/issues/{number}/comments";
-        string Link(int target, string rel) => $"<{url}?per_page={perPage}&page={target}>; rel=\"{rel}\"";
-        if (page < last) links.AddRange([Link(page + 1, "next"), Link(last, "last")]);
-        if (page > 1) links.AddRange([Link(1, "first"), Link(Math.Min(page - 1, last), "prev")]);
-        if (links.Count > 0) context.Response.Headers.Link = string.Join(", ", links);
-
-        return Results.Json(new JsonArray([.. all.Skip((page - 1) * perPage).Take(perPage).Select(c => (JsonNode)c.DeepClone())]));
-    }
+    private IResult ListComments(string repository, int number, HttpContext context) =>
+        Results.Json(new JsonArray(PageOf(context, CommentsOn(repository, number))));
 }

@@ -154,13 +154,15 @@ public sealed partial class FakeGitHubServer : IAsyncDisposable
                 ["title"] = input["title"]!.GetValue<string>(), ["body"] = input["body"]?.GetValue<string>(),
                 ["draft"] = input["draft"]?.GetValue<bool>() ?? false,
                 ["html_url"] = $"https://github.example/{owner}/{repo}/pull/{number}",
-                ["head"] = new JsonObject { ["ref"] = head, ["sha"] = "0000000000000000000000000000000000000000" },
+                ["merged"] = false,
+                ["head"] = new JsonObject { ["ref"] = head, ["sha"] = HeadShaOf($"{owner}/{repo}", head) },
                 ["base"] = new JsonObject { ["ref"] = input["base"]!.GetValue<string>(), ["repo"] = new JsonObject { ["full_name"] = $"{owner}/{repo}" } },
                 ["user"] = User("sandbox-agents"),
             };
             _pulls[number] = pull;
             return Results.Json(pull, statusCode: StatusCodes.Status201Created);
         });
+        MapPullRequests(api);
     }
 
     /// <summary>GitHub answers 201 for a new reaction and 200 when the same one already exists.</summary>
