@@ -15,12 +15,25 @@ public static class RunnerFiles
     public const string SetupEnvironment = Directory + "/setup.env";
     public const string StopRequest = Directory + "/stop";
 
+    /// <summary>The steering messages' folder: the service writes each message there whole, the runner gives them to the agent in order.</summary>
+    public const string Messages = Directory + "/messages";
+
+    /// <summary>The agent's session id as the runner last found it; the runner's own to write.</summary>
+    public const string Session = Directory + "/session";
+
     /// <summary>The file of the <paramref name="index"/>th (from 0) command of a phase folder: <c>01</c>, <c>02</c>, …</summary>
     public static string CommandFile(string phase, int index) => $"{phase}/{index + 1:D2}";
+
+    /// <summary>The file of the <paramref name="index"/>th (from 0) steering message: <c>messages/01</c>, <c>messages/02</c>, …</summary>
+    public static string MessageFile(int index) => CommandFile(Messages, index);
+
     public const string Checkout = "repo";
 }
 
-/// <summary>The runner's environment variables; it sets <see cref="AgentTaskFile"/> for the agent. Kept in step with run.sh.</summary>
+/// <summary>
+/// The runner's environment variables; it sets <see cref="AgentTaskFile"/> and <see cref="AgentResumeSession"/> for the
+/// agent. Kept in step with run.sh.
+/// </summary>
 public static class RunnerEnvironment
 {
     public const string Branch = "RUN_BRANCH";
@@ -32,6 +45,7 @@ public static class RunnerEnvironment
     public const string AuthorEmail = "GIT_AUTHOR_EMAIL";
     public const string AgentCommand = "AGENT_COMMAND";
     public const string AgentTaskFile = "AGENT_TASK_FILE";
+    public const string AgentResumeSession = "AGENT_RESUME_SESSION";
     public const string AgentModel = "AGENT_MODEL";
     public const string AgentMaxTurns = "AGENT_MAX_TURNS";
     public const string AgentMaxBudgetUsd = "AGENT_MAX_BUDGET_USD";

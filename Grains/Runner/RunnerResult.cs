@@ -24,7 +24,9 @@ public sealed record RunnerResult(
     AgentResult? AgentResult,
     CommandReport? Setup = null,
     IReadOnlyList<CommandReport>? Validation = null,
-    bool StoppedEarly = false)
+    bool StoppedEarly = false,
+    int MessagesDelivered = 0,
+    string? SessionId = null)
 {
     // The runner writes each property once; a repeated one means the file was tampered with, so it is refused.
     private static readonly JsonSerializerOptions Json = new() { PropertyNameCaseInsensitive = true, AllowDuplicateProperties = false };
@@ -41,6 +43,8 @@ public sealed record RunnerResult(
                 null or { Outcome: not (RunnerOutcomes.Committed or RunnerOutcomes.NoChanges or RunnerOutcomes.Error) } =>
                     "the result has no known outcome",
                 { Commits: < 0 } => "the result has a negative commit count",
+                { MessagesDelivered: < 0 } => "the result has a negative count of messages delivered",
+                { SessionId: { } session } when !IsSessionId(session) => "the result has a malformed session id",
                 { Setup: { } setup } when !setup.IsWellFormed => "the result has a malformed setup report",
                 { Validation: { } validation } when !validation.All(v => v is { IsWellFormed: true }) =>
                     "the result has a malformed validation report",
@@ -55,6 +59,10 @@ public sealed record RunnerResult(
         if (error is not null) result = null;
         return result is not null;
     }
+
+    /// <summary>A session id as the runner passes it on (it is agent-written text, so the runner accepts no other).</summary>
+    public static bool IsSessionId(string text) =>
+        text.Length is > 0 and <= 128 && text.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-');
 }
 
 /// <summary>
