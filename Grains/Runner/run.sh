@@ -184,7 +184,7 @@ write_result() {
 }
 
 # What a resume pass needs of this one, one "key value" line each; the values are one line each (the agent's result
-# and the setup's report are single-line JSON). Written by the runner only once the agent has ended.
+# and the setup's report are single-line JSON). Written as the runner ends, beside result.json.
 write_state() {
   local tmp="$state_file.tmp"
   printf 'delivered %s\nagentExit %s\nstoppedEarly %s\nagentResult %s\nsetup %s\n' \
