@@ -4,6 +4,18 @@
 # grep, awk and setsid (util-linux); nothing else. It never talks to a git remote and never holds a credential: the
 # service pushes.
 #
+# Modes
+#   bash .agent-run/run.sh         the first pass: unpack, setup, the agent, the steering messages, commit, validate,
+#                                  pack
+#   bash .agent-run/run.sh resume  a later pass in the same sandbox, once the first has finished (a steering message
+#                                  came after it): the same environment; no unpacking and no setup; it delivers the
+#                                  messages not yet delivered, resuming the agent's session, then commits, validates and
+#                                  packs as the first pass does (commits counted from RUN_BASE_COMMIT, a fresh bundle
+#                                  replacing the old one) and rewrites result.json. With no message to deliver it only
+#                                  reports again. A stop file left from the pass before counts: delete it first. It
+#                                  reads the validate commands again, so upload them (and this script) again first:
+#                                  the agent of the pass before could write to them
+#
 # Contract (kept in step with RunnerFiles and RunnerEnvironment in this folder):
 #   Environment
 #     RUN_BRANCH            branch to create, e.g. agent/issue-12-ab12cd34
@@ -11,7 +23,9 @@
 #     RUN_BASE_COMMIT       the commit the run starts from; the base bundle holds it
 #     RUN_ISSUE_NUMBER      the issue's number
 #     AGENT_COMMAND         command line run with `bash -c` in the checkout; it gets AGENT_TASK_FILE (absolute path of
-#                           the task) and inherits every other variable the service passed
+#                           the task, or of the steering message it is given) and AGENT_RESUME_SESSION (empty for the
+#                           task; for a message, the session id of the agent's invocation before, when it gave a usable
+#                           one: ^[A-Za-z0-9_-]{1,128}$), and inherits every other variable the service passed
 #     RUN_COMMIT_MESSAGE    optional; default "Agent changes for issue #N"
 #     GIT_AUTHOR_NAME/EMAIL optional; default sandbox-agent / sandbox-agent@users.noreply.github.com; also the committer
 #     AGENT_MODEL, AGENT_MAX_TURNS, AGENT_MAX_BUDGET_USD
@@ -37,20 +51,33 @@
 #     .agent-run/stop              in, optional, any time: the service's request that the agent stop (the deadline);
 #                                  the runner signals it, waits RUN_WRAP_UP_GRACE_SECONDS, then commits what exists;
 #                                  during the setup it ends the setup (a "setup" error)
+#     .agent-run/messages/NN       in, optional, any time: steering messages (01, 02, ...), each the whole text of a
+#                                  prompt, written whole (uploaded aside and renamed; a name that is not a number is
+#                                  never read). Once the agent's invocation ends by itself, each message numbered above
+#                                  the last one delivered is given to the agent in order, one invocation each, resuming
+#                                  its session; the folder is looked at again after each, until none is new. None is
+#                                  delivered once the stop was requested
+#     .agent-run/session           out: the agent's session id as last found (the top-level "session_id" of its result
+#                                  object), when usable
+#     .agent-run/runner-state      the runner's own: what a resume pass needs of the pass before
 #     repo/                        out: the checkout the agent works in
-#     .agent-run/agent-output.log  out: the agent's stdout and stderr (also copied to the runner's stdout)
+#     .agent-run/agent-output.log  out: the agent's stdout and stderr, every invocation appended (also copied to the
+#                                  runner's stdout)
 #     .agent-run/changes.bundle    out, when there are commits: refs/heads/$RUN_BRANCH, from RUN_BASE_COMMIT
 #     .agent-run/result.json       out, always, written atomically (tmp + mv), one line:
 #       {"outcome":"committed"|"no_changes"|"error","branch":"...","baseBranch":"main"|null,"commit":"<sha>"|null,
 #        "commits":N,"agentExitCode":N|null,"error":"<step>: <reason>"|null,"agentResult":{...}|null,
 #        "setup":{"command":"...","exitCode":N,"durationMs":N,"tail":"..."}|null,
 #        "validation":[{"command":"...","exitCode":N,"durationMs":N,"tail":"..."}, ...]|null,
-#        "stoppedEarly":true|false}
+#        "stoppedEarly":true|false,"messagesDelivered":N,"sessionId":"..."|null}
 #       setup is null when there were no setup commands; its command is the failing one, or the last one; tail is the
 #       last lines of output (up to 30). validation is null when there were no validate commands. stoppedEarly: the
 #       agent was asked to stop (.agent-run/stop) before it ended by itself.
-#       agentResult is, verbatim, the last output line that is a JSON object whose top-level "type" is "result" (the
-#       Claude Code CLI's final message). The agent's exit code never makes the outcome "error": the service judges it.
+#       agentResult is, verbatim, the last output line of the agent's last invocation that is a JSON object whose
+#       top-level "type" is "result" (the Claude Code CLI's final message); agentExitCode and stoppedEarly are that
+#       invocation's too. The agent's exit code never makes the outcome "error": the service judges it.
+#       messagesDelivered: the highest number of a steering message given to the agent, 0 for none; sessionId: the
+#       session id the runner would resume next, null for none.
 #   Exit code: 0 when result.json was written, non-zero only when even that failed.
 #
 # Everything here runs inside the sandbox, where the agent may have left processes, git configuration, hooks or
@@ -58,7 +85,9 @@
 set -Eeuo pipefail
 
 # Prints the last line of a log that is one JSON object whose top-level "type" is "result". It checks the JSON
-# grammar itself (bash has no JSON parser) so that a malformed or crafted line can never corrupt result.json.
+# grammar itself (bash has no JSON parser) so that a malformed or crafted line can never corrupt result.json. With
+# -v session=1 it prints that line's top-level "session_id" string instead (raw, escapes and all; empty without one);
+# with -v any=1 the last line that is a JSON object, whatever its type.
 read -r -d '' FIND_RESULT_LINE <<'AWK' || true
 function str(s, i,   c) {   # s[i] is '"': index just past the string's closing quote, or 0
   for (i++; i <= n; i++) {
@@ -73,20 +102,21 @@ function str(s, i,   c) {   # s[i] is '"': index just past the string's closing 
   }
   return 0
 }
-function is_result(s,   i, j, c, state, depth, stack, type_key, found) {
-  n = length(s); i = 1; depth = 0; state = "V"
+function is_result(s,   i, j, c, state, depth, stack, type_key, found, session_key, was_session) {
+  n = length(s); i = 1; depth = 0; state = "V"; session_id = ""
   while (i <= n) {
     c = substr(s, i, 1)
     if (c == " " || c == "\t") { i++; continue }
     if (depth == 0 && (state == "N" || c != "{")) return 0
     if (state == "V" || state == "A") {                       # a value; A: or ']' right after '['
-      was_type = type_key; type_key = 0
+      was_type = type_key; type_key = 0; was_session = session_key; session_key = 0
       if (c == "]" && state == "A") { depth--; state = "N"; i++ }
       else if (c == "{") { stack[++depth] = "{"; state = "O"; i++ }
       else if (c == "[") { stack[++depth] = "["; state = "A"; i++ }
       else if (c == "\"") {
         j = str(s, i); if (!j) return 0
         if (was_type && depth == 1 && substr(s, i, j - i) == "\"result\"") found = 1
+        if (was_session && depth == 1) session_id = substr(s, i + 1, j - i - 2)
         i = j; state = "N"
       }
       else if (match(substr(s, i), /^(-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?|true|false|null)/)) { i += RLENGTH; state = "N" }
@@ -97,6 +127,7 @@ function is_result(s,   i, j, c, state, depth, stack, type_key, found) {
       if (c != "\"") return 0
       j = str(s, i); if (!j) return 0
       type_key = depth == 1 && substr(s, i, j - i) == "\"type\""
+      session_key = depth == 1 && substr(s, i, j - i) == "\"session_id\""
       i = j; state = "C"
     }
     else if (state == "C") { if (c != ":") return 0; state = "V"; i++ }
@@ -104,11 +135,11 @@ function is_result(s,   i, j, c, state, depth, stack, type_key, found) {
     else if ((c == "}" && stack[depth] == "{") || (c == "]" && stack[depth] == "[")) { depth--; i++ }
     else return 0
   }
-  return depth == 0 && state == "N" && found
+  return depth == 0 && state == "N" && (found || any)
 }
 BEGIN { ctl = "[\001-\010\012-\037]" }
-{ line = $0; sub(/\r$/, "", line); sub(/^[ \t]+/, "", line); sub(/[ \t]+$/, "", line); if (is_result(line)) last = line }
-END { if (last != "") print last }
+{ line = $0; sub(/\r$/, "", line); sub(/^[ \t]+/, "", line); sub(/[ \t]+$/, "", line); if (is_result(line)) { last = line; last_session = session_id } }
+END { if (last != "") print (session ? last_session : last) }
 AWK
 
 # The setup commands' shell, a process of its own started for each command: it exports the setup's variables
@@ -142,18 +173,65 @@ write_result() {
   [[ $agent_exit =~ ^[0-9]+$ ]] || agent_exit=""
   [[ $outcome == error ]] || error=""
   [[ $stopped_early == true ]] || stopped_early=false
+  [[ $delivered =~ ^[0-9]+$ ]] || delivered=0
   mkdir -p "$run_dir" &&
-    printf '{"outcome":%s,"branch":%s,"baseBranch":%s,"commit":%s,"commits":%d,"agentExitCode":%s,"error":%s,"agentResult":%s,"setup":%s,"validation":%s,"stoppedEarly":%s}\n' \
+    printf '{"outcome":%s,"branch":%s,"baseBranch":%s,"commit":%s,"commits":%d,"agentExitCode":%s,"error":%s,"agentResult":%s,"setup":%s,"validation":%s,"stoppedEarly":%s,"messagesDelivered":%d,"sessionId":%s}\n' \
       "$(json_string "$outcome")" "$(json_or_null "$branch")" "$(json_or_null "$base_branch")" \
       "$(json_or_null "$commit")" "$commits" "${agent_exit:-null}" "$(json_or_null "$error")" \
-      "${agent_result:-null}" "${setup_report:-null}" "${validation:-null}" "$stopped_early" >"$tmp" &&
+      "${agent_result:-null}" "${setup_report:-null}" "${validation:-null}" "$stopped_early" "$delivered" \
+      "$(json_or_null "$session_id")" >"$tmp" &&
     mv -f "$tmp" "$run_dir/result.json"
+}
+
+# What a resume pass needs of this one, one "key value" line each; the values are one line each (the agent's result
+# and the setup's report are single-line JSON). Written as the runner ends, beside result.json.
+write_state() {
+  local tmp="$state_file.tmp"
+  printf 'delivered %s\nagentExit %s\nstoppedEarly %s\nagentResult %s\nsetup %s\n' \
+    "$delivered" "$agent_exit" "$stopped_early" "$agent_result" "$setup_report" >"$tmp" && mv -f "$tmp" "$state_file"
+}
+
+# The line on stdin if it is one JSON object (of any type with $1 = any, else a result object), else nothing.
+checked_json() {
+  LC_ALL=C.UTF-8 grep -a -x '.*' | awk -v any="${1:+1}" "$FIND_RESULT_LINE"
+}
+
+# Reads back what the pass before left (resume mode). The files lie where the agent could have written, so every
+# value is checked as if the agent wrote it.
+restore_state() {
+  local key value
+  if [[ -f $state_file ]]; then
+    while IFS=' ' read -r key value; do
+      case $key in
+        delivered) if [[ $value =~ ^[0-9]{1,9}$ ]]; then delivered=$((10#$value)); fi ;;
+        agentExit) if [[ $value =~ ^[0-9]{1,3}$ ]]; then agent_exit=$value; fi ;;
+        stoppedEarly) if [[ $value == true ]]; then stopped_early=true; fi ;;
+        agentResult) agent_result=$(printf '%s\n' "$value" | checked_json) || agent_result="" ;;
+        setup) setup_report=$(printf '%s\n' "$value" | checked_json any) || setup_report="" ;;
+      esac
+    done <"$state_file"
+  fi
+  if [[ -f $session_file ]] && read -r value <"$session_file" && [[ $value =~ $session_pattern ]]; then session_id=$value; fi
+}
+
+# Keeps the session id an invocation's result object gave ($1, raw), or forgets the last one when it gave none that
+# is usable: it is agent-written text, and the next invocation gets it on its command line.
+remember_session() {
+  if [[ $1 =~ $session_pattern ]]; then
+    session_id=$1
+    printf '%s\n' "$session_id" >"$session_file.tmp" && mv -f "$session_file.tmp" "$session_file"
+  else
+    if [[ -n $1 ]]; then echo "runner: the agent's session id is not usable: a message goes to a new session"; fi
+    session_id=""
+    rm -f -- "$session_file"
+  fi
 }
 
 on_exit() {
   trap - EXIT ERR
   set +e
   rm -f -- "$setup_env"
+  write_state || echo "runner: warning: could not write $state_file" >&2
   if write_result; then echo "runner: finished ($outcome)"; exit 0; fi
   echo "runner: could not write $run_dir/result.json" >&2
   exit 1
@@ -228,16 +306,18 @@ read_commands() {
 }
 
 # Starts a command line in a session of its own, carrying the marker $2 unless it is empty, its output appended to
-# the log $1; sets command_pid, and tail_pid for the copy to stdout. (setsid execs rather than forks here: a
-# background child of a script is never a process group leader.)
+# the log $1; sets command_pid, tail_pid for the copy (of what it adds) to stdout, and log_from to the log's first
+# byte it writes (from 1). (setsid execs rather than forks here: a background child of a script is never a process
+# group leader.)
 start_command() {
   local log=$1 marker=$2
   shift 2
-  : >"$log"
+  : >>"$log"
+  log_from=$(($(stat -c %s -- "$log") + 1))
   if [[ -n $marker ]]; then set -- env "$marker_name=$marker" "$@"; fi
   setsid -w "$@" </dev/null >>"$log" 2>&1 &
   command_pid=$!
-  tail -n +1 -s 0.2 -f --pid="$command_pid" -- "$log" &
+  tail -c "+$log_from" -s 0.2 -f --pid="$command_pid" -- "$log" &
   tail_pid=$!
 }
 
@@ -300,6 +380,7 @@ run_check() {
   shift 4
   log="$run_dir/${label// /-}.log"
   echo "runner: $label: ${text%%$'\n'*}"
+  rm -f -- "$log"
   started=$(now_ms)
   start_command "$log" "$marker" "$@"
   await_command "$grace" "the $label command"
@@ -327,20 +408,50 @@ run_setup() {
   [[ -z $failed ]] || fail "$failed"
 }
 
-# The agent, in a session of its own; once the service asks it to stop, it has the wrap-up grace to end.
+# One invocation of the agent on the task file $1, in a session of its own, resuming session_id when there is one;
+# once the service asks it to stop, it has the wrap-up grace to end. Its exit code, result object and stop are the
+# run's from then on; the session id its result object gives is kept for the next.
 run_agent() {
-  echo "runner: running the agent on $branch (base $base_branch)"
-  local agent_log="$run_dir/agent-output.log"
+  local agent_log="$run_dir/agent-output.log" found
   agent_started=$(start_time)
-  start_command "$agent_log" "" env AGENT_TASK_FILE="$run_dir/task.md" bash -c "$AGENT_COMMAND"
+  start_command "$agent_log" "" env AGENT_TASK_FILE="$1" AGENT_RESUME_SESSION="$session_id" bash -c "$AGENT_COMMAND"
   await_command "$wrap_up_grace" "the agent"
   agent_exit=$command_status
+  stopped_early=false
   if ((stop_requested)); then stopped_early=true; fi
   end_agent_leftovers
   echo "runner: agent exited $agent_exit"
-  agent_result=$(grep -a -E '"type"[[:space:]]*:[[:space:]]*"result"' "$agent_log" |
-    LC_ALL=C.UTF-8 grep -a -x '.*' | awk "$FIND_RESULT_LINE") || true
-  if [[ -n $agent_result ]]; then echo "runner: found the agent's result object"; fi
+  agent_result=$(tail -c "+$log_from" -- "$agent_log" | grep -a -E '"type"[[:space:]]*:[[:space:]]*"result"' | checked_json) || true
+  if [[ -z $agent_result ]]; then return 0; fi
+  echo "runner: found the agent's result object"
+  found=$(printf '%s\n' "$agent_result" | awk -v session=1 "$FIND_RESULT_LINE") || found=""
+  remember_session "$found"
+}
+
+# The smallest number of a steering message above the last one delivered, and its file; fails when there is none.
+next_message() {
+  local file name number
+  next_number="" next_file=""
+  for file in "$messages_dir"/*; do
+    name=${file##*/}
+    [[ -f $file && $name =~ ^[0-9]{1,9}$ ]] || continue
+    number=$((10#$name))
+    if ((number > delivered)) && [[ -z $next_number || $number -lt $next_number ]]; then next_number=$number next_file=$file; fi
+  done
+  [[ -n $next_number ]]
+}
+
+# The steering messages, once the agent's invocation ended by itself: each one not yet delivered, in order, one
+# invocation each, looking again after each (one may arrive meanwhile), until none is new or the stop is requested.
+deliver_messages() {
+  local next_number next_file
+  while next_message; do
+    if [[ -e $stop_file ]]; then stop_requested=1; fi
+    if ((stop_requested)); then echo "runner: the service asked the run to stop: no more messages are delivered"; return 0; fi
+    delivered=$next_number
+    echo "runner: delivering message ${next_file##*/} to the agent${session_id:+ (resuming session $session_id)}"
+    run_agent "$next_file"
+  done
 }
 
 # The validation, on the commit just made of the agent's work: every command whatever the exit codes, each
@@ -363,7 +474,8 @@ run_validation() {
   end_marked "$marker" || echo "runner: warning: some processes of the validation could not be ended" >&2
 }
 
-main() {
+# What both modes need of the environment.
+check_environment() {
   export GIT_TERMINAL_PROMPT=0
   export GIT_AUTHOR_NAME=${GIT_AUTHOR_NAME:-sandbox-agent}
   export GIT_AUTHOR_EMAIL=${GIT_AUTHOR_EMAIL:-sandbox-agent@users.noreply.github.com}
@@ -374,10 +486,15 @@ main() {
   git check-ref-format --branch "$base_branch" >/dev/null 2>&1 || fail "setup: '$base_branch' is not a valid branch name"
   [[ ${RUN_BASE_COMMIT:-} =~ ^[0-9a-f]{40}([0-9a-f]{24})?$ ]] || fail "setup: RUN_BASE_COMMIT is not a commit id"
   [[ -n ${AGENT_COMMAND:-} ]] || fail "setup: AGENT_COMMAND is not set"
+  command -v setsid >/dev/null || fail "setup: setsid (util-linux) is missing"
+}
+
+# The first pass: the checkout from the base bundle, the setup, the agent on the task, then its messages.
+first_pass() {
+  check_environment
   [[ -f $run_dir/task.md ]] || fail "setup: $run_dir/task.md is missing"
   [[ -f $bundle ]] || fail "setup: $bundle is missing"
   [[ ! -e $checkout ]] || fail "setup: $checkout already exists"
-  command -v setsid >/dev/null || fail "setup: setsid (util-linux) is missing"
   read_commands "$run_dir/setup" setup_commands
   read_commands "$run_dir/validate" validate_commands
 
@@ -390,15 +507,35 @@ main() {
     git_local fetch --quiet --no-tags --update-head-ok "$bundle" "+$bundle_ref:refs/heads/$base_branch" 2>&1) || fail "clone: $(reason "$out")"
   rm -f "$bundle"
   cd "$checkout"
-  local base_commit
   base_commit=$(git rev-parse --quiet --verify "refs/heads/$base_branch^{commit}") || fail "clone: the bundle has no commits"
   [[ $base_commit == "$RUN_BASE_COMMIT" ]] || fail "clone: the bundle holds $base_commit, not the base commit $RUN_BASE_COMMIT"
   out=$(git_local checkout --quiet -b "$branch" "$base_commit" 2>&1) || fail "branch: $(reason "$out")"
 
   run_setup
-  run_agent
+  echo "runner: running the agent on $branch (base $base_branch)"
+  run_agent "$run_dir/task.md"
+  deliver_messages
+  commit_and_pack
+}
 
-  # The agent's work is committed first and validated on that commit: what the validation builds is never packed.
+# A later pass in the checkout the first one left: the messages not yet delivered, then the same commit and pack.
+resume_pass() {
+  restore_state
+  check_environment
+  [[ -d $checkout/.git ]] || fail "resume: $checkout is missing"
+  read_commands "$run_dir/validate" validate_commands
+  cd "$checkout"
+  base_commit=$(git_local rev-parse --quiet --verify "$RUN_BASE_COMMIT^{commit}") || fail "resume: the checkout does not hold the base commit $RUN_BASE_COMMIT"
+  echo "runner: resuming on $branch (base $base_branch); messages delivered so far: $delivered"
+  deliver_messages
+  commit_and_pack
+}
+
+# The agent's work is committed first and validated on that commit: what the validation builds is never packed.
+# Commits are counted from the base commit, so a resume pass counts the first pass's too.
+commit_and_pack() {
+  local out
+  rm -f -- "$run_dir/changes.bundle"
   cd "$checkout" 2>/dev/null || fail "commit: the checkout is gone"
   out=$(git_local add -A 2>&1) || fail "commit: git add failed: $(reason "$out")"
   if ! git_local diff --cached --quiet 2>/dev/null; then
@@ -425,15 +562,27 @@ main() {
   echo "runner: packed $commits $noun on $branch"
 }
 
+main() {
+  case ${1:-} in
+    "") first_pass ;;
+    resume) resume_pass ;;
+    *) fail "setup: '$1' is not a mode of the runner" ;;
+  esac
+}
+
 sandbox=$PWD
 run_dir="$sandbox/.agent-run"
 checkout="$sandbox/repo"
 bundle="$run_dir/base.bundle"
 setup_env="$run_dir/setup.env"
 stop_file="$run_dir/stop"
-branch=${RUN_BRANCH:-} base_branch=${RUN_BASE_BRANCH:-} commit="" commits=0 agent_exit="" agent_result=""
+messages_dir="$run_dir/messages"
+session_file="$run_dir/session"
+state_file="$run_dir/runner-state"
+session_pattern='^[A-Za-z0-9_-]{1,128}$'
+branch=${RUN_BRANCH:-} base_branch=${RUN_BASE_BRANCH:-} base_commit="" commit="" commits=0 agent_exit="" agent_result=""
 setup_commands=() validate_commands=() setup_report="" validation="" stop_requested=0 stopped_early=false
-command_pid="" tail_pid="" command_status=0 report="" agent_started=""
+command_pid="" tail_pid="" command_status=0 report="" agent_started="" log_from=1 delivered=0 session_id=""
 wrap_up_grace=${RUN_WRAP_UP_GRACE_SECONDS:-60}
 [[ $wrap_up_grace =~ ^[0-9]{1,6}$ ]] || wrap_up_grace=60
 outcome="error" error="the runner stopped unexpectedly"

@@ -12,12 +12,14 @@ public sealed class AgentOptions
 
     /// <summary>
     /// The claude CLI, headless: the task on stdin, one JSON event a line on stdout (the last one its result object),
-    /// with the run's model, turn and budget limits from the runner's environment. <c>IS_SANDBOX=1</c> lets it skip
-    /// permission prompts as root, which is only acceptable because it runs in a throw-away sandbox.
+    /// with the run's model, turn and budget limits from the runner's environment; a steering message resumes the
+    /// session the runner names. <c>IS_SANDBOX=1</c> lets it skip permission prompts as root, which is only acceptable
+    /// because it runs in a throw-away sandbox.
     /// </summary>
     public const string DefaultCommand =
         "IS_SANDBOX=1 claude -p --output-format stream-json --verbose --max-turns \"${AGENT_MAX_TURNS:-50}\" " +
         "${AGENT_MAX_BUDGET_USD:+--max-budget-usd \"$AGENT_MAX_BUDGET_USD\"} ${AGENT_MODEL:+--model \"$AGENT_MODEL\"} " +
+        "${AGENT_RESUME_SESSION:+--resume \"$AGENT_RESUME_SESSION\"} " +
         "--permission-mode bypassPermissions < \"$AGENT_TASK_FILE\"";
 
     /// <summary>Shell command run in the checkout; it reads its task from the file named by <c>AGENT_TASK_FILE</c>.</summary>

@@ -61,6 +61,35 @@ public sealed class RunnerResultTests
         Assert.Equal(((CommandReport?)null, (IReadOnlyList<CommandReport>?)null, false), (result!.Setup, result.Validation, result.StoppedEarly));
     }
 
+    [Fact]
+    public void TryParse_SteeredRun_ReadsTheMessagesDeliveredAndTheSession()
+    {
+        Assert.True(Parse("""{"outcome":"committed","commits":2,"stoppedEarly":false,"messagesDelivered":3,"sessionId":"0f6c-42_ab"}""", out var result, out var error), error);
+        Assert.Equal((3, "0f6c-42_ab"), (result!.MessagesDelivered, result.SessionId));
+    }
+
+    [Fact]
+    public void TryParse_BeforeSteering_ReadsNoMessagesAndNoSession()
+    {
+        Assert.True(Parse("""{"outcome":"no_changes","commits":0,"stoppedEarly":false}""", out var result, out _));
+        Assert.Equal((0, (string?)null), (result!.MessagesDelivered, result.SessionId));
+    }
+
+    [Theory]
+    [InlineData("""{"outcome":"committed","messagesDelivered":-1}""")]
+    [InlineData("""{"outcome":"committed","messagesDelivered":"1"}""")]
+    [InlineData("""{"outcome":"committed","messagesDelivered":1,"messagesDelivered":2}""")]
+    [InlineData("""{"outcome":"committed","sessionId":""}""")]
+    [InlineData("""{"outcome":"committed","sessionId":"a b"}""")]
+    [InlineData("""{"outcome":"committed","sessionId":"s; rm -rf ~"}""")]
+    [InlineData("""{"outcome":"committed","sessionId":7}""")]
+    public void TryParse_MalformedSteering_ReturnsFalseWithReason(string json)
+    {
+        Assert.False(Parse(json, out var result, out var error));
+        Assert.Null(result);
+        Assert.False(string.IsNullOrWhiteSpace(error));
+    }
+
     [Theory]
     [InlineData("""{"outcome":"committed","setup":"npm ci"}""")]
     [InlineData("""{"outcome":"committed","setup":{"command":null,"exitCode":0,"durationMs":1}}""")]

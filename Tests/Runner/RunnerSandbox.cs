@@ -93,7 +93,20 @@ public sealed class RunnerSandbox : IDisposable
     /// </summary>
     public bool OwnPidNamespace { get; set; }
 
-    public async Task<RunnerRun> RunAsync(string agentCommand, params (string Name, string Value)[] extra)
+    /// <summary>Runs the first pass, as the service starts it (<see cref="RunnerScript.StartCommand"/>).</summary>
+    public Task<RunnerRun> RunAsync(string agentCommand, params (string Name, string Value)[] extra) => RunAsync([], agentCommand, extra);
+
+    /// <summary>Runs a resume pass in what the passes before left (<see cref="RunnerScript.ResumeCommand"/>).</summary>
+    public Task<RunnerRun> ResumeAsync(string agentCommand, params (string Name, string Value)[] extra) => RunAsync(["resume"], agentCommand, extra);
+
+    /// <summary>Writes the <paramref name="index"/>th (from 0) steering message, as the service uploads it.</summary>
+    public void WriteMessage(int index, string text)
+    {
+        Directory.CreateDirectory(SandboxFile(RunnerFiles.Messages));
+        File.WriteAllText(SandboxFile(RunnerFiles.MessageFile(index)), text);
+    }
+
+    private async Task<RunnerRun> RunAsync(string[] mode, string agentCommand, (string Name, string Value)[] extra)
     {
         var script = SandboxFile(RunnerFiles.Script);
         await File.WriteAllBytesAsync(script, RunnerScript.Content.ToArray());
@@ -103,7 +116,7 @@ public sealed class RunnerSandbox : IDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        foreach (var argument in OwnPidNamespace ? ["--pid", "--fork", "--mount-proc", "bash", script] : (string[])[script])
+        foreach (var argument in OwnPidNamespace ? ["--pid", "--fork", "--mount-proc", "bash", script, .. mode] : (string[])[script, .. mode])
             start.ArgumentList.Add(argument);
         start.Environment.Clear();
         if (OwnPidNamespace) start.Environment["SANDBOX_OWN_PID_NAMESPACE"] = "1";

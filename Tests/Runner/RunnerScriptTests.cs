@@ -47,7 +47,7 @@ public sealed class RunnerScriptTests : IDisposable
         Assert.Contains("agent: editing README.md", run.Output);
         Assert.Contains("runner: packed 1 commit on agent/issue-12-ab12cd34", run.Output);
         Assert.Contains("agent: editing README.md", await File.ReadAllTextAsync(_sandbox.SandboxFile(RunnerFiles.AgentOutput)));
-        Assert.Equal(["agent-output.log", "changes.bundle", "result.json", "run.sh", "task.md"],
+        Assert.Equal(["agent-output.log", "changes.bundle", "result.json", "run.sh", "runner-state", "task.md"],
             Directory.GetFileSystemEntries(_sandbox.SandboxFile(RunnerFiles.Directory)).Select(Path.GetFileName).Order());
     }
 

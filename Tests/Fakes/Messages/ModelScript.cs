@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Text.Json.Nodes;
 
 namespace SandboxAgents.Tests.Fakes.Messages;
 
@@ -25,6 +26,9 @@ public sealed class ModelScript(Func<int, ModelTurn> turnAt)
     /// <summary>The model each request of this conversation named, in order.</summary>
     public ConcurrentQueue<string> Models { get; } = new();
 
+    /// <summary>The <c>messages</c> of each request of this conversation, in order, as the agent sent them.</summary>
+    public ConcurrentQueue<JsonArray> Conversations { get; } = new();
+
     /// <summary>Completes once the agent has asked for the answer of turn <paramref name="turn"/> (from 0).</summary>
     public Task AskedForAsync(int turn) => Signal(turn).Task;
 
@@ -35,6 +39,8 @@ public sealed class ModelScript(Func<int, ModelTurn> turnAt)
         Signal(turn).TrySetResult();
         return turnAt(turn);
     }
+
+    internal void Record(JsonArray messages) => Conversations.Enqueue((JsonArray)messages.DeepClone());
 
     private TaskCompletionSource Signal(int turn) => _asked.GetOrAdd(turn, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
 }

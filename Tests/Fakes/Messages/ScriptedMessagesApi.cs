@@ -69,6 +69,7 @@ public sealed partial class ScriptedMessagesApi : IAsyncDisposable
             return;
         }
 
+        script.Record(messages);
         var turn = script.Answer(messages.Count(m => m?["role"]?.GetValue<string>() == "assistant"), model);
         await turn.Gate.WaitAsync(context.RequestAborted);
         if (turn is ErrorTurn error)
