@@ -80,7 +80,20 @@ public sealed class RunnerLauncher(
             await saveAsync();
         }
 
-        return await sandboxes.StartCommandAsync(sandboxId, $"bash {RunnerFiles.Script}", cancellationToken);
+        return await sandboxes.StartCommandAsync(sandboxId, RunnerScript.StartCommand, cancellationToken);
+    }
+
+    /// <summary>
+    /// Starts the runner again in its resume mode (it delivers the messages that came after it ended, then commits,
+    /// validates and bundles again). The script and the validate commands are uploaded again first: the agent may have
+    /// rewritten both in the sandbox, and the runner reads them afresh.
+    /// </summary>
+    public async Task<string> ResumeAsync(RunRecord run, string sandboxId, CancellationToken cancellationToken)
+    {
+        await sandboxes.UploadAsync(sandboxId, RunnerFiles.Script, RunnerScript.Content, cancellationToken);
+        foreach (var (path, command) in RunnerCommandFiles.For([], run.Settings.ValidateCommands))
+            await sandboxes.UploadAsync(sandboxId, path, command, cancellationToken);
+        return await sandboxes.StartCommandAsync(sandboxId, RunnerScript.ResumeCommand, cancellationToken);
     }
 
     public async Task<RunnerResult?> ReadResultAsync(string sandboxId, CancellationToken cancellationToken)

@@ -12,7 +12,7 @@ namespace SandboxAgents.Runs;
 /// the runner has finished starts the runner again in its resume mode, before anything is published; one that comes
 /// after the agent's work was pushed is marked late and the status comment says so.
 /// </summary>
-public sealed partial class SteeringMessages(ISandboxProvider sandboxes)
+public sealed partial class SteeringMessages(ISandboxProvider sandboxes, RunnerLauncher launcher)
 {
     /// <summary>Messages kept per run; later ones are refused in the log (a run is not a chat).</summary>
     public const int MaxMessages = 20;
@@ -64,7 +64,7 @@ public sealed partial class SteeringMessages(ISandboxProvider sandboxes)
     public async Task ResumeAsync(RunContext context, RunRecord run, CancellationToken cancellationToken)
     {
         await SendAsync(context, run, cancellationToken);
-        run.CommandId = await sandboxes.StartCommandAsync(run.SandboxId!, RunnerScript.ResumeCommand, cancellationToken);
+        run.CommandId = await launcher.ResumeAsync(run, run.SandboxId!, cancellationToken);
         run.Resumes++;
         run.TranscriptKept = false;
         var waiting = run.Messages.Count(m => m.DeliveredAt is null && !m.Late);
