@@ -16,6 +16,11 @@ public static class ActedOnEvents
         ["issue_comment"] = FrozenSet.Create(StringComparer.Ordinal, "created"),
         ["installation"] = FrozenSet.Create(StringComparer.Ordinal, "deleted", "suspend", "unsuspend"),
         ["installation_repositories"] = FrozenSet.Create(StringComparer.Ordinal, "removed"),
+        ["pull_request_review"] = FrozenSet.Create(StringComparer.Ordinal, "submitted"),
+        ["pull_request_review_comment"] = FrozenSet.Create(StringComparer.Ordinal, "created"),
+        ["check_suite"] = FrozenSet.Create(StringComparer.Ordinal, "completed"),
+        ["workflow_run"] = FrozenSet.Create(StringComparer.Ordinal, "completed"),
+        ["pull_request"] = FrozenSet.Create(StringComparer.Ordinal, "synchronize"),
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
     /// <summary>True when a delivery of <paramref name="eventName"/> with this body is one the service does nothing with.</summary>

@@ -16,9 +16,7 @@ public static class WebhookCommandRouter
     public static RouteDecision Route(WebhookEvent delivery, string? deliveryId, TriggerOptions triggers, string? ownBotLogin = null)
     {
         if (delivery.Sender is null) return RouteDecision.Ignore("no sender");
-        if (delivery.Sender.Type?.Value == UserType.Bot) return RouteDecision.Ignore($"sender {delivery.Sender.Login} is a bot");
-        if (ownBotLogin is not null && string.Equals(delivery.Sender.Login, ownBotLogin, StringComparison.OrdinalIgnoreCase))
-            return RouteDecision.Ignore($"sender {delivery.Sender.Login} is this service's own App");
+        if (CommandSenders.WhyIgnored(delivery.Sender, ownBotLogin) is { } bot) return RouteDecision.Ignore(bot);
         if (delivery.Repository is null) return RouteDecision.Ignore("no repository");
 
         return delivery switch

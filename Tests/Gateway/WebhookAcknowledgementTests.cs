@@ -22,10 +22,9 @@ public sealed class WebhookAcknowledgementTests : IAsyncLifetime
     public static TheoryData<string, string> NotActedOn => new()
     {
         { "ping", "ping.with-app_id" },
-        { "check_suite", "check_suite.completed" },
         { "check_run", "check_run.completed" },
-        { "workflow_run", "workflow_run.completed" },
         { "pull_request", "pull_request.opened" },
+        { "pull_request", "pull_request.closed" },
         { "installation", "installation.created" },
         { "installation_repositories", "installation_repositories.added" },
         { "issues", "issues.opened" },
@@ -92,6 +91,13 @@ public sealed class WebhookAcknowledgementTests : IAsyncLifetime
     [InlineData("installation", "installation.suspend")]
     [InlineData("installation", "installation.unsuspend")]
     [InlineData("installation_repositories", "installation_repositories.removed")]
+    [InlineData("pull_request_review", "pull_request_review.submitted")]
+    [InlineData("pull_request_review", "pull_request_review.submitted.2")]
+    [InlineData("pull_request_review_comment", "pull_request_review_comment.created.2")]
+    [InlineData("check_suite", "check_suite.completed")]
+    [InlineData("check_suite", "check_suite.completed.2")]
+    [InlineData("workflow_run", "workflow_run.completed")]
+    [InlineData("pull_request", "pull_request.synchronize")]
     public async Task Post_SignedEventWeActOn_ReachesTheProcessor(string eventName, string file)
     {
         var body = Encoding.UTF8.GetBytes(Payloads.Load(file).ToJsonString());

@@ -9,7 +9,7 @@ using SandboxAgents.Gateway.Webhooks;
 
 namespace SandboxAgents.Tests.Gateway;
 
-/// <summary>The webhook endpoint as the gateway maps it (gate and Octokit.Webhooks) on a test server, with a processor that only records.</summary>
+/// <summary>The webhook endpoint as the gateway maps it (gate and Octokit.Webhooks) on a test server, with a processor that only records or the gateway's own.</summary>
 public sealed class WebhookIntakeHost : IAsyncDisposable
 {
     public const string Path = "/api/github/webhooks";
@@ -29,7 +29,11 @@ public sealed class WebhookIntakeHost : IAsyncDisposable
 
     public RecordingProcessor Processor { get; }
 
-    public static async Task<WebhookIntakeHost> StartAsync(string secret, IReadOnlyDictionary<string, string>? settings = null)
+    /// <summary>
+    /// Starts the endpoint. With <paramref name="grains"/> the gateway's own processor routes each delivery to them;
+    /// without, <see cref="Processor"/> only records what arrived.
+    /// </summary>
+    public static async Task<WebhookIntakeHost> StartAsync(string secret, IReadOnlyDictionary<string, string>? settings = null, IGrainFactory? grains = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseTestServer();
@@ -37,7 +41,8 @@ public sealed class WebhookIntakeHost : IAsyncDisposable
         foreach (var (key, value) in settings ?? new Dictionary<string, string>()) builder.Configuration[key] = value;
         builder.Services.AddWebhookIntake();
         var processor = new RecordingProcessor();
-        builder.Services.AddSingleton<WebhookEventProcessor>(processor);
+        if (grains is null) builder.Services.AddSingleton<WebhookEventProcessor>(processor);
+        else builder.Services.AddSingleton(grains);
         var app = builder.Build();
         app.MapWebhookIntake(Path);
         await app.StartAsync();
