@@ -48,11 +48,14 @@ public sealed class CrashPointTests : IAsyncLifetime
         _ => false,
     };
 
-    private Dictionary<string, string> Settings()
+    private Dictionary<string, string> Settings() => DaytonaSettings(_world, _daytona);
+
+    /// <summary>The process world's settings with the fake Daytona as the sandbox provider.</summary>
+    internal static Dictionary<string, string> DaytonaSettings(ProcessWorld world, FakeDaytonaServer daytona)
     {
-        var settings = _world.Settings();
+        var settings = world.Settings();
         settings[Hosting.SandboxProviderExtensions.DaytonaFlag] = "true";
-        settings["Daytona:ApiUrl"] = _daytona.ApiUrl.ToString();
+        settings["Daytona:ApiUrl"] = daytona.ApiUrl.ToString();
         settings["Daytona:ApiKey"] = FakeDaytonaServer.ApiKey;
         settings["Daytona:StartPollInterval"] = "00:00:00.010";
         return settings;

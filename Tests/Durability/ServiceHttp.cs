@@ -12,15 +12,20 @@ public static class ServiceHttp
     /// <summary>The operator key the processes are started with (<c>Api:Key</c>): reads need it.</summary>
     public const string OperatorKey = "process-operator-key";
 
-    public static async Task SendLabeledAsync(Uri service, string secret, int number, string title)
+    public static Task SendLabeledAsync(Uri service, string secret, int number, string title)
     {
         var payload = Payloads.For("issues.labeled", "octo/widgets", number, sender: "maintainer", label: "agent");
         payload["issue"]!["title"] = title;
+        return SendAsync(service, secret, "issues", payload);
+    }
+
+    public static async Task SendAsync(Uri service, string secret, string eventName, JsonObject payload)
+    {
         var body = Encoding.UTF8.GetBytes(payload.ToJsonString());
         using var http = new HttpClient { BaseAddress = service };
         using var request = new HttpRequestMessage(HttpMethod.Post, "api/github/webhooks") { Content = new ByteArrayContent(body) };
         request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
-        request.Headers.Add("X-GitHub-Event", "issues");
+        request.Headers.Add("X-GitHub-Event", eventName);
         request.Headers.Add("X-GitHub-Delivery", Guid.NewGuid().ToString());
         request.Headers.Add("X-Hub-Signature-256", WebhookSignature.Compute(secret, body));
         (await http.SendAsync(request)).EnsureSuccessStatusCode();
