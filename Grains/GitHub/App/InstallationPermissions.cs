@@ -12,10 +12,15 @@ public static class InstallationPermissions
         ["metadata"] = "read",
     };
 
-    /// <summary>Calls not tied to a run: permission lookups, reading an issue, the 👀 reaction.</summary>
+    /// <summary>
+    /// Calls not tied to a run: permission lookups, reading an issue, the 👀 reaction, and reading the reviews and failing
+    /// checks an iteration on the agent's pull request is to address.
+    /// </summary>
     public static readonly IReadOnlyDictionary<string, string> Service = new Dictionary<string, string>
     {
         ["issues"] = "write",
+        ["pull_requests"] = "read",
+        ["checks"] = "read",
         ["metadata"] = "read",
     };
 }

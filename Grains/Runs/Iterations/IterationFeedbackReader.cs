@@ -41,7 +41,7 @@ public sealed class IterationFeedbackReader(IGitHubPullRequests pullRequests, Pe
 
         if (pending.FailingHead is { } head)
         {
-            foreach (var check in await pullRequests.ListFailedChecksAsync(key, head, cancellationToken))
+            foreach (var check in await FailedChecksAsync(key, head, cancellationToken))
                 feedback.Checks.Add(new CheckNote(check.Name, check.Conclusion, Cap(Output(check), MaxCheckOutputLength),
                     [.. check.Annotations.Take(MaxAnnotations).Select(Describe)]));
         }
@@ -49,6 +49,22 @@ public sealed class IterationFeedbackReader(IGitHubPullRequests pullRequests, Pe
         return (feedback,
             Math.Max(pullRequest.ReviewsReadThrough, reviews.Count == 0 ? 0 : reviews.Max(r => r.Id)),
             Math.Max(pullRequest.CommentsReadThrough, comments.Count == 0 ? 0 : comments.Max(c => c.Id)));
+    }
+
+    /// <summary>
+    /// The failing checks, or none when GitHub refuses to list them (a token without read access to checks): the fix
+    /// still runs, told which suites failed, and finds the failure by running the tests.
+    /// </summary>
+    private async Task<IReadOnlyList<FailedCheck>> FailedChecksAsync(IssueKey pullRequest, string head, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await pullRequests.ListFailedChecksAsync(pullRequest, head, cancellationToken);
+        }
+        catch (GitHubRequestException)
+        {
+            return [];
+        }
     }
 
     private async Task<bool> MayGiveFeedbackAsync(IssueKey issue, string login, bool byBot, CancellationToken cancellationToken) =>

@@ -105,7 +105,22 @@ public sealed partial class PullRequestIterations(
             return;
         }
 
-        var (read, reviewsThrough, commentsThrough) = await feedback.ReadAsync(context.Issue, pullRequest, pending, cancellationToken);
+        IterationFeedback read;
+        long reviewsThrough, commentsThrough;
+        try
+        {
+            (read, reviewsThrough, commentsThrough) = await feedback.ReadAsync(context.Issue, pullRequest, pending, cancellationToken);
+        }
+        catch (GitHubRequestException refused)
+        {
+            // GitHub will not give the feedback (the token may not read pull requests): say so once instead of asking forever.
+            LogDropped(context.Logger, context.Issue, pullRequest.Number, pending.Kind, refused.Message);
+            pullRequest.Pending = null;
+            context.Changed();
+            await ReplyAsync(context, pullRequest, $"The feedback on this pull request could not be read from GitHub ({refused.Message}), so no iteration was started.", cancellationToken);
+            return;
+        }
+
         (pullRequest.ReviewsReadThrough, pullRequest.CommentsReadThrough) = (reviewsThrough, commentsThrough);
         pullRequest.Pending = null;
         context.Changed();
