@@ -7,8 +7,8 @@ using Microsoft.AspNetCore.Routing;
 namespace SandboxAgents.Gateway.Api;
 
 /// <summary>
-/// The operator API: list and read runs (the key or a session, or anyone with <c>Api:PublicReads</c>); cancel, retry
-/// and start them (the key, or the dashboard's session).
+/// The operator API: list and read runs (the key or a session, or anyone with <c>Api:PublicReads</c>); cancel, retry,
+/// start and steer them (the key, or the dashboard's session).
 /// </summary>
 public static class TasksApi
 {
@@ -29,6 +29,7 @@ public static class TasksApi
         writes.MapPost("/", StartAsync).WithSummary("Start a run for an existing issue.");
         writes.MapPost("/{owner}/{repo}/{number}/cancel", CancelAsync).WithSummary("Cancel the issue's active run.");
         writes.MapPost("/{owner}/{repo}/{number}/retry", RetryAsync).WithSummary("Start a new run after the last one ended.");
+        writes.MapPost("/{owner}/{repo}/{number}/messages", MessageAsync).WithSummary("Steer the active run: more instructions, given to the agent when its current invocation ends.");
         return group;
     }
 
@@ -72,6 +73,14 @@ public static class TasksApi
     public static Task<Results<Accepted<IssueSnapshot>, ProblemHttpResult>> RetryAsync(string owner, string repo, string number, IGrainFactory grains, HttpRequest http) =>
         SubmitAsync(grains, Parse(owner, repo, number), CommandKind.Retry, SourceOf(http), instructions: null, () => NotAnIssue(owner, repo, number));
 
+    public static async Task<Results<Accepted<IssueSnapshot>, ProblemHttpResult>> MessageAsync(
+        string owner, string repo, string number, MessageRequest request, IGrainFactory grains, HttpRequest http)
+    {
+        if (string.IsNullOrWhiteSpace(request.Text) || request.Text.Length > IssueText.MaxBodyLength)
+            return Problem(StatusCodes.Status400BadRequest, $"Give 'text': the message for the run, not blank and at most {IssueText.MaxBodyLength} characters.");
+        return await SubmitAsync(grains, Parse(owner, repo, number), CommandKind.Message, SourceOf(http), request.Text, () => NotAnIssue(owner, repo, number));
+    }
+
     public static async Task<Results<Accepted<IssueSnapshot>, ProblemHttpResult>> StartAsync(StartRunRequest request, IGrainFactory grains)
     {
         if (request.Model is { } model && ModelName.Problem(model) is { } wrong) return Problem(StatusCodes.Status400BadRequest, $"'model': {wrong}.");
@@ -91,7 +100,8 @@ public static class TasksApi
         return answer.Outcome switch
         {
             SubmitOutcome.Accepted => TypedResults.Accepted(Location(key), snapshot),
-            SubmitOutcome.NoActiveRun => Problem(StatusCodes.Status409Conflict, $"{key} has no active run to cancel (its state is {snapshot.State})."),
+            SubmitOutcome.NoActiveRun => Problem(StatusCodes.Status409Conflict,
+                $"{key} has no active run to {(kind == CommandKind.Message ? "steer" : "cancel")} (its state is {snapshot.State})."),
             SubmitOutcome.RunAlreadyActive => Problem(StatusCodes.Status409Conflict, $"{key} already has an active run ({snapshot.RunId}, {snapshot.State})."),
             SubmitOutcome.NothingToRetry => Problem(StatusCodes.Status404NotFound, $"{key} never had a run to retry; start one with POST /api/tasks."),
             var other => Problem(StatusCodes.Status409Conflict, $"{key}: the command was not taken ({other})."),

@@ -8,8 +8,8 @@ namespace SandboxAgents.Gateway.Webhooks;
 /// <summary>
 /// Maps a parsed delivery to a command, without side effects: the trigger label added starts a run; the label
 /// removed or the issue closed cancels; a comment <c>/agent run|cancel|retry</c> does what it says. Bots (our own App,
-/// <c>ownBotLogin</c>, whatever type the payload gives it, among them), pull request conversations and
-/// everything else are ignored. Whether the sender may command is the grain's check.
+/// <c>ownBotLogin</c>, whatever type the payload gives it, among them), pull request conversations (the
+/// <see cref="PullRequestEventRouter"/>'s) and everything else are ignored. Whether the sender may command is the grain's check.
 /// </summary>
 public static class WebhookCommandRouter
 {

@@ -150,4 +150,61 @@ public sealed class OperatorApiTests(LocalServiceFixture service)
         await service.OperatorPostAsync($"/api/tasks/{Repository}/308/cancel");
         await service.WaitForStateAsync(308, "Cancelled");
     }
+
+    [Theory]
+    [InlineData("   \n ")]
+    [InlineData(null)]
+    [InlineData("overlong")]
+    public async Task Message_BlankMissingOrOverlongText_Is400(string? text)
+    {
+        var body = new MessageRequest(text == "overlong" ? new string('m', IssueText.MaxBodyLength + 1) : text);
+
+        var response = await service.OperatorPostAsync($"/api/tasks/{Repository}/310/messages", body);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Null(await service.GetTaskAsync(310));
+    }
+
+    [Fact]
+    public async Task Message_NoActiveRun_Is409()
+    {
+        var response = await service.OperatorPostAsync($"/api/tasks/{Repository}/311/messages", new MessageRequest("Also update the docs"));
+
+        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+        Assert.Contains("has no active run to steer", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Message_ToTheActiveRun_Is202_WithTheSnapshot()
+    {
+        await LabelAsync(312, "Slow [sleep 7312]");
+        await service.WaitForStateAsync(312, "Running");
+
+        var response = await service.OperatorPostAsync($"/api/tasks/{Repository}/312/messages", new MessageRequest("Also update the docs"));
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        Assert.Equal($"/api/tasks/{Repository}/312", response.Headers.Location?.OriginalString);
+        var snapshot = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        Assert.Equal("Running", snapshot["state"]!.GetValue<string>());
+        await service.OperatorPostAsync($"/api/tasks/{Repository}/312/cancel");
+        await service.WaitForStateAsync(312, "Cancelled");
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("wrong-key")]
+    public async Task Message_WithoutTheRightKey_Is401_AndStartsNothing(string? key)
+    {
+        using var anonymous = service.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { HandleCookies = false });
+        var path = $"/api/tasks/{Repository}/313/messages";
+        var body = new MessageRequest("Steer it");
+
+        var response = key is null
+            ? await anonymous.PostAsync(new Uri(path, UriKind.Relative), System.Net.Http.Json.JsonContent.Create(body))
+            : await service.OperatorPostAsync(path, body, key);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Null(await service.GetTaskAsync(313));
+    }
 }
