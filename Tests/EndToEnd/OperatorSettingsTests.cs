@@ -12,7 +12,7 @@ internal static class OperatorRoutes
         ["/api/tasks", "/api/tasks/octo/widgets/1", "/api/tasks/events", "/openapi/v1.json", "/api/reference", "/api/reference/"];
 
     public static readonly string[] Writes =
-        ["/api/tasks/octo/widgets/1/cancel", "/api/tasks/octo/widgets/1/retry", "/api/tasks"];
+        ["/api/tasks/octo/widgets/1/cancel", "/api/tasks/octo/widgets/1/retry", "/api/tasks/octo/widgets/1/messages", "/api/tasks"];
 
     public static readonly string[] Open = ["/", "/dashboard.css", "/dashboard.js", "/healthz", "/api/session"];
 

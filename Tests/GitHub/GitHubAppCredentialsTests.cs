@@ -104,7 +104,7 @@ public sealed class GitHubAppCredentialsTests : IAsyncLifetime
         var token = await _credentials.GetTokenAsync(Service, CancellationToken.None);
 
         var issued = Assert.Single(_gitHub.IssuedTokens);
-        Assert.Equal(new Dictionary<string, string> { ["issues"] = "write", ["metadata"] = "read" }, issued.Permissions);
+        Assert.Equal(new Dictionary<string, string> { ["issues"] = "write", ["pull_requests"] = "read", ["checks"] = "read", ["metadata"] = "read" }, issued.Permissions);
         Assert.Equal(["octo/widgets"], issued.Repositories);
         Assert.Equal(token, await _credentials.GetTokenAsync(Service, CancellationToken.None));
     }
