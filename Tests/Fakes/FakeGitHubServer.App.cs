@@ -108,6 +108,7 @@ public sealed partial class FakeGitHubServer
     {
         _ when rest.StartsWith("/collaborators", StringComparison.Ordinal) => "metadata",
         _ when rest.StartsWith("/pulls", StringComparison.Ordinal) => "pull_requests",
+        _ when rest.StartsWith("/check-runs", StringComparison.Ordinal) || rest.Contains("/check-runs", StringComparison.Ordinal) => "checks",
         _ when rest.StartsWith("/issues", StringComparison.Ordinal) => "issues",
         _ => "contents",
     };
