@@ -7,7 +7,8 @@ namespace SandboxAgents.Gateway.Webhooks;
 
 /// <summary>
 /// Maps a parsed delivery to a command, without side effects: the trigger label added starts a run; the label
-/// removed or the issue closed cancels; a comment <c>/agent run|cancel|retry</c> does what it says. Bots (our own App,
+/// removed or the issue closed cancels; a comment <c>/agent run|cancel|retry</c> does what it says, and
+/// <c>/agent &lt;instructions&gt;</c> steers the active run. Bots (our own App,
 /// <c>ownBotLogin</c>, whatever type the payload gives it, among them), pull request conversations (the
 /// <see cref="PullRequestEventRouter"/>'s) and everything else are ignored. Whether the sender may command is the grain's check.
 /// </summary>
@@ -34,7 +35,7 @@ public static class WebhookCommandRouter
 
     /// <summary>
     /// Parses <c>{prefix} run|cancel|retry [--model name] [instructions]</c> at the very start of a comment; a bare
-    /// prefix means run. The model is kept as written (capped): the grain refuses a name that is not allowed, and says why.
+    /// prefix means run, and <c>{prefix} &lt;other text&gt;</c> is a message for the active run. The model is kept as written (capped): the grain refuses a name that is not allowed, and says why.
     /// </summary>
     public static ParsedComment? ParseComment(string? body, string prefix)
     {
@@ -53,7 +54,8 @@ public static class WebhookCommandRouter
             "retry" => CommandKind.Retry,
             _ => null,
         };
-        if (kind is null) return null;
+        // Anything else is instructions for the active run; with none active the grain says how to start one.
+        if (kind is null) return new ParsedComment(CommandKind.Message, words);
 
         string? model = null;
         if (kind != CommandKind.Cancel && ModelFlag(after) is { } flag)

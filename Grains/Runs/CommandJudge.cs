@@ -34,6 +34,8 @@ public static class CommandJudge
         // Losing GitHub access is taken even with nothing running: it marks the runs whose comments can no longer be written.
         CommandKind.Cancel when command.WithdrawsGitHubAccess => SubmitOutcome.Accepted,
         CommandKind.Cancel => active ? SubmitOutcome.Accepted : SubmitOutcome.NoActiveRun,
+        // A comment's message is taken even with nothing running, so that its sender is told how to start a run.
+        CommandKind.Message when command.Source == CommandSource.Comment => SubmitOutcome.Accepted,
         _ when Steers(command, active) => active ? SubmitOutcome.Accepted : SubmitOutcome.NoActiveRun,
         // Feedback and checks on the agent's pull request wait for the active run, if any; the grain decides what they start.
         CommandKind.Iterate or CommandKind.Fix or CommandKind.Autofix or CommandKind.HeadPushed =>

@@ -23,6 +23,7 @@ public sealed partial class SandboxGrain(
     IGitHubIssues gitHub,
     IGitHubCredentials credentials,
     IOptions<RunOptions> options,
+    IOptions<TriggerOptions> triggers,
     [FromKeyedServices(RunClock.Key)] TimeProvider clock,
     IEnumerable<IRunTickObserver> tickObservers,
     ILogger<SandboxGrain> logger) : Grain, ISandboxGrain, IRemindable
@@ -207,6 +208,13 @@ public sealed partial class SandboxGrain(
             return;
         }
 
+        if (command.Kind == CommandKind.Message && current?.State.IsActive() != true)
+        {
+            await RefuseAsync(context, command, $"@{command.Actor} no run is active here, so there is nothing to give these instructions to. " +
+                $"To start a run with them, comment `{triggers.Value.Command} run <instructions>`.", cancellationToken);
+            return;
+        }
+
         if (CommandJudge.Steers(command, current?.State.IsActive() == true))
         {
             SteeringMessages.Take(context, current!, command);
@@ -268,14 +276,19 @@ public sealed partial class SandboxGrain(
         }
     }
 
-    /// <summary>A 😕 and a reply saying why nothing started; best effort, but a rate limit is obeyed (the command waits).</summary>
-    private async Task RefuseModelAsync(RunContext context, IssueCommand command, string why, CancellationToken cancellationToken)
+    private Task RefuseModelAsync(RunContext context, IssueCommand command, string why, CancellationToken cancellationToken)
     {
         LogModelRefused(logger, Key, command.Actor, why);
+        return RefuseAsync(context, command, $"@{command.Actor} `--model` was refused: {why}. Nothing was started.", cancellationToken);
+    }
+
+    /// <summary>A 😕 and a reply saying why nothing happened; best effort, but a rate limit is obeyed (the command waits).</summary>
+    private async Task RefuseAsync(RunContext context, IssueCommand command, string reply, CancellationToken cancellationToken)
+    {
         try
         {
             await gitHub.ReactAsync(Key, command.CommentId, GitHubReaction.Confused, cancellationToken);
-            await gitHub.CreateCommentAsync(Key, $"@{command.Actor} `--model` was refused: {why}. Nothing was started.", cancellationToken);
+            await gitHub.CreateCommentAsync(Key, reply, cancellationToken);
         }
         catch (Exception ex) when (ex is not (OperationCanceledException or GitHubRateLimitedException))
         {

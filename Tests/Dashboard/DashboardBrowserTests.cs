@@ -3,6 +3,7 @@ using SandboxAgents.Gateway.Api;
 using SandboxAgents.Runs;
 using SandboxAgents.Tests.EndToEnd;
 using SandboxAgents.Tests.Fakes;
+using SandboxAgents.Tests.Gateway;
 using Xunit.Abstractions;
 using static Microsoft.Playwright.Assertions;
 
@@ -148,6 +149,42 @@ public sealed class DashboardBrowserTests(DashboardServiceFixture service, Chrom
         var screenshot = Path.Combine(AppContext.BaseDirectory, "TestResults", "dashboard.png");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = screenshot, FullPage = true });
         output.WriteLine($"Dashboard screenshot: {screenshot}");
+    }
+
+    [Fact]
+    public async Task Iterations_AreGroupedUnderTheirPullRequest_AndAMessageShowsInTheTimeline()
+    {
+        await LabelAsync(9521, "Fix the README typo [edit]");
+        var branch = (await service.WaitForStateAsync(9521, "Succeeded"))["branch"]!.GetValue<string>();
+        var number = service.GitHub.PullRequestsFor(Repository).Single(p => p["head"]!["ref"]!.GetValue<string>() == branch)["number"]!.GetValue<int>();
+        var review = service.GitHub.AddReview(Repository, number, "maintainer", "CHANGES_REQUESTED", "One more line, please.", commitId: null);
+        await service.SendWebhookAsync("pull_request_review", PullRequestPayloads.Review(Repository, number, branch, review, "One more line, please."));
+        await Eventually.MatchesAsync(() => service.GetTaskAsync(9521),
+            t => t?["history"]?.AsArray().Count == 2 && t["state"]?.GetValue<string>() == "Succeeded", "the iteration's end");
+
+        var page = await chromium.Browser.NewPageAsync(new BrowserNewPageOptions { BaseURL = service.BaseAddress.ToString() });
+        await page.GotoAsync("/");
+        await SignInAsync(page);
+        var row = page.Locator($"#runs tbody tr[data-key='{Repository}#9521']");
+        await Expect(row.Locator(".iteration")).ToHaveTextAsync("iteration 2");
+        await row.ClickAsync();
+        var detail = page.Locator("#detail");
+        await Expect(detail.Locator("#detail-facts")).ToContainTextAsync($"2 on pull request #{number}");
+        var iterations = detail.Locator($"#detail-history li.pull-request[data-pull-request='{number}'] ul.iterations > li");
+        await Expect(iterations).ToHaveCountAsync(2);
+        await Expect(iterations.First).ToContainTextAsync("iteration 2 · Review by maintainer");
+        await Expect(iterations.Last).ToContainTextAsync("Label by maintainer");
+
+        await LabelAsync(9522, "Rewrite the parser [sleep 7522]");
+        await service.WaitForStateAsync(9522, "Running");
+        var sent = await service.OperatorPostAsync($"/api/tasks/{Repository}/9522/messages", new { text = "Keep the <b>old</b> API." });
+        Assert.Equal(System.Net.HttpStatusCode.Accepted, sent.StatusCode);
+        await page.Locator($"#runs tbody tr[data-key='{Repository}#9522']").ClickAsync();
+        var message = detail.Locator("#detail-timeline li", new() { Has = page.Locator(".badge.message") });
+        await Expect(message).ToContainTextAsync("from @operator: Keep the <b>old</b> API.");
+        await Expect(detail.Locator("#detail-timeline b")).ToHaveCountAsync(0);
+        Assert.Equal(System.Net.HttpStatusCode.Accepted, (await service.OperatorPostAsync($"/api/tasks/{Repository}/9522/cancel")).StatusCode);
+        await service.WaitForStateAsync(9522, "Cancelled");
     }
 
     [Fact]

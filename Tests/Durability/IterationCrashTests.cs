@@ -1,7 +1,7 @@
-using System.Text.Json.Nodes;
 using SandboxAgents.Tests.EndToEnd;
 using SandboxAgents.Tests.Fakes;
 using SandboxAgents.Tests.Fakes.Daytona;
+using SandboxAgents.Tests.Gateway;
 
 namespace SandboxAgents.Tests.Durability;
 
@@ -65,7 +65,8 @@ public sealed class IterationCrashTests : IAsyncLifetime
 
             var review = _world.GitHub.AddReview(Repository, pullRequest, "maintainer", "CHANGES_REQUESTED", "Fix it once more, please.", commitId: null);
             Volatile.Write(ref armed, true);
-            await ServiceHttp.SendAsync(first.Url, ProcessWorld.Secret, "pull_request_review", Review(pullRequest, branch, review));
+            await ServiceHttp.SendAsync(first.Url, ProcessWorld.Secret, "pull_request_review",
+                PullRequestPayloads.Review(Repository, pullRequest, branch, review, "Fix it once more, please."));
             await Eventually.TrueAsync(() => Volatile.Read(ref killed) == 1, $"the service killed {point}", TimeSpan.FromSeconds(60));
         }
         finally
@@ -90,21 +91,5 @@ public sealed class IterationCrashTests : IAsyncLifetime
         Assert.Equal(2, _world.Git.Show(branch, "README.md").Split("Fixed slowly.").Length - 1);
         Assert.Single(_world.GitHub.CommentsOn(Repository, pullRequest), c => c["body"]!.GetValue<string>().Contains(iteration["runId"]!.GetValue<string>(), StringComparison.Ordinal));
         await Eventually.TrueAsync(() => _daytona.LiveSandboxes.Count == 0, "no sandbox left");
-    }
-
-    private static JsonObject Review(int pullRequest, string branch, long reviewId)
-    {
-        var payload = Payloads.Load("pull_request_review.submitted");
-        payload["repository"]!["full_name"] = Repository;
-        payload["repository"]!["name"] = "widgets";
-        payload["repository"]!["owner"]!["login"] = "octo";
-        payload["sender"]!["login"] = "maintainer";
-        payload["pull_request"]!["number"] = pullRequest;
-        payload["pull_request"]!["head"]!["ref"] = branch;
-        payload["review"]!["id"] = reviewId;
-        payload["review"]!["state"] = "changes_requested";
-        payload["review"]!["body"] = "Fix it once more, please.";
-        payload["review"]!["user"]!["login"] = "maintainer";
-        return payload;
     }
 }

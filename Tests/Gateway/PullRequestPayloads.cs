@@ -36,4 +36,17 @@ public static class PullRequestPayloads
             ["base"] = new JsonObject { ["ref"] = "main", ["sha"] = "f95f852bd8fca8fcc58a9a2d6c842781e32a215e", ["repo"] = Repo(baseRepositoryId) },
         };
     }
+
+    /// <summary>A <c>pull_request_review</c> <c>submitted</c> on the pull request with the review GitHub holds as <paramref name="reviewId"/>.</summary>
+    public static JsonObject Review(string repository, int pullRequest, string branch, long reviewId, string body, string state = "changes_requested", string sender = "maintainer")
+    {
+        var payload = For("pull_request_review.submitted", repository, sender);
+        payload["pull_request"]!["number"] = pullRequest;
+        payload["pull_request"]!["head"]!["ref"] = branch;
+        payload["review"]!["id"] = reviewId;
+        payload["review"]!["state"] = state;
+        payload["review"]!["body"] = body;
+        payload["review"]!["user"]!["login"] = sender;
+        return payload;
+    }
 }

@@ -24,7 +24,7 @@ public sealed class WebhookCommandRouterTests
         { "issue_comment", "issue_comment.created", null, "  /Agent Cancel", "User", CommandKind.Cancel, CommandSource.Comment },
         { "issue_comment", "issue_comment.created", null, "/agent retry", "User", CommandKind.Retry, CommandSource.Comment },
         { "issue_comment", "issue_comment.created", null, "/agent run\nplease add tests", "User", CommandKind.Run, CommandSource.Comment },
-        { "issue_comment", "issue_comment.created", null, "/agent dance", "User", null, null },
+        { "issue_comment", "issue_comment.created", null, "/agent dance", "User", CommandKind.Message, CommandSource.Comment },
         { "issue_comment", "issue_comment.created", null, "/agents run", "User", null, null },
         { "issue_comment", "issue_comment.created", null, "please /agent run", "User", null, null },
         { "issue_comment", "issue_comment.created", null, "/agent run", "Bot", null, null },

@@ -108,4 +108,17 @@ public sealed class SteeringTests(GrainClusterFixture fixture)
         Assert.Equal(SubmitOutcome.Accepted, outcome);
         Assert.Contains("Stop touching the tests.", sandbox.ReadFile(RunnerFiles.MessageFile(0)));
     }
+
+    [Fact]
+    public async Task InstructionsWithNothingRunning_StartNothing_AndTheSenderIsToldHow()
+    {
+        var issue = fixture.NextIssue();
+
+        var outcome = await fixture.SubmitAndTickAsync(issue, Comment("Also add a CHANGELOG entry", CommandKind.Message));
+
+        Assert.Equal(SubmitOutcome.Accepted, outcome);
+        Assert.Equal(RunState.Idle, (await SnapshotAsync(issue)).State);
+        Assert.DoesNotContain(fixture.Sandboxes.Calls, c => c.Issue == issue.ToString());
+        Assert.Contains(fixture.GitHub.CommentsOn(issue), c => c.Body.Contains("no run is active here", StringComparison.Ordinal) && c.Body.Contains("/agent run <instructions>", StringComparison.Ordinal));
+    }
 }
