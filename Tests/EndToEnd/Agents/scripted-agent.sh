@@ -1,11 +1,19 @@
 #!/usr/bin/env bash
 # A stand-in for Claude Code in end-to-end tests. It reads the task file like the real agent and picks its behaviour
-# from a tag in the issue title: [edit], [slow-edit], [env], [model], [nochange], [fail], [sleep N]. It prints a Claude-style result line.
+# from a tag in the issue title: [keep-task], [edit], [slow-edit], [env], [model], [nochange], [fail], [sleep N]. It prints a
+# Claude-style result line.
 set -u
 task=$(cat "$AGENT_TASK_FILE")
 result() { printf '{"type":"result","subtype":"%s","is_error":%s,"total_cost_usd":%s,"num_turns":%s,"result":"%s","session_id":"s-1"}\n' "$@"; }
 
 case "$task" in
+  *"[keep-task]"*)
+    # An edit that also commits the task it was given, so a test can read what each iteration was told.
+    echo "agent: editing README.md, keeping the task"
+    cp "$AGENT_TASK_FILE" agent-task.md
+    echo "Fixed by the agent." >> README.md
+    result success false 0.42 5 "Appended a line to README.md"
+    ;;
   *"[edit]"*)
     echo "agent: editing README.md"
     echo "Fixed by the agent." >> README.md
