@@ -277,7 +277,7 @@ function renderDetail(snapshot) {
     el("li", {}, el("time", { datetime: s.at }, when(s.at)), el("span", { class: "tool" }, s.tool), el("span", { class: "note" }, s.text)))
     : [el("li", { class: "muted" }, "None yet")]));
   $("detail-log").textContent = snapshot.logTail?.length ? snapshot.logTail.join("\n") : "(no output)";
-  $("detail-history").replaceChildren(...history(snapshot.history));
+  $("detail-history").replaceChildren(...runGroups(snapshot.history));
 }
 
 /** The run's transitions and the messages sent to it (taken, then delivered), in time order. */
@@ -292,7 +292,7 @@ function timeline(run) {
 }
 
 /** The issue's runs, newest first; a pull request's iterations grouped under it, each with what started it. */
-function history(all) {
+function runGroups(all) {
   const item = r => el("li", {}, el("code", {}, r.runId), badge(r.state),
     el("span", {}, r.iteration > 1 ? `iteration ${r.iteration} · ${r.source} by ${r.requestedBy}` : `${r.source} by ${r.requestedBy}`),
     el("span", { class: "muted" }, when(r.transitions[0]?.at)));
