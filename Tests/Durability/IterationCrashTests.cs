@@ -57,7 +57,7 @@ public sealed class IterationCrashTests : IAsyncLifetime
         try
         {
             await first.StartAsync();
-            await ServiceHttp.SendLabeledAsync(first.Url, ProcessWorld.Secret, 1, "Iterate on me [slow-edit]");
+            await ServiceHttp.SendLabeledAsync(first.Url, ProcessWorld.Secret, 1, "Iterate on me [edit]");
             var opened = await Eventually.MatchesAsync(() => ServiceHttp.TaskAsync(first.Url, 1),
                 t => t?["state"]?.GetValue<string>() == "Succeeded" && t["history"]![0]!["sandboxDeleted"]!.GetValue<bool>(), "the first run's end");
             branch = opened!["branch"]!.GetValue<string>();
@@ -88,7 +88,7 @@ public sealed class IterationCrashTests : IAsyncLifetime
         Assert.Contains("Iteration 2 (review by @maintainer)", pull["body"]!.GetValue<string>());
         var log = BareRepository.Git(_world.Git.Path, "log", "--format=%s", $"main..{branch}");
         Assert.Equal(2, log.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
-        Assert.Equal(2, _world.Git.Show(branch, "README.md").Split("Fixed slowly.").Length - 1);
+        Assert.Equal(2, _world.Git.Show(branch, "README.md").Split("Fixed by the agent.").Length - 1);
         Assert.Single(_world.GitHub.CommentsOn(Repository, pullRequest), c => c["body"]!.GetValue<string>().Contains(iteration["runId"]!.GetValue<string>(), StringComparison.Ordinal));
         await Eventually.TrueAsync(() => _daytona.LiveSandboxes.Count == 0, "no sandbox left");
     }

@@ -93,37 +93,6 @@ public sealed class ClaudeCliServiceSteeringTests(ClaudeCliServiceFixture servic
         await AssertDeliveredAndPublishedAsync(1302, repository, done);
     }
 
-    /// <summary>
-    /// <c>/agent &lt;text&gt;</c> without a verb, as the steering messages are documented: taken like <c>/agent run &lt;text&gt;</c>.
-    /// A later <c>/agent run</c> comment, taken in order after it, shows whether the first was taken or dropped.
-    /// </summary>
-    [ClaudeCliFact]
-    public async Task BareInstructions_WhileTheAgentWorks_AreTakenAsAMessage()
-    {
-        const string later = "And keep it short";
-        var repository = Repository("cli-steer-bare", null);
-        var firstAnswer = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var script = service.Messages.Play("[cli-steer-bare]", ModelScript.Of(ModelTurn.Write("NOTES.md", "notes\n") with { Gate = firstAnswer.Task }));
-        try
-        {
-            await service.LabelAsync(1303, "Write notes [cli-steer-bare]", repository);
-            await script.AskedForAsync(0).WaitAsync(Eventually.DefaultBound);
-
-            await SteerAsync(1303, repository, $"/agent {Instructions}");
-            await SteerAsync(1303, repository, $"/agent run {later}");
-            var task = await Eventually.MatchesAsync(() => service.TaskAsync(repository, 1303),
-                t => t?["history"]?[0]?["messages"]?.ToJsonString().Contains(later, StringComparison.Ordinal) == true, "the later message taken");
-
-            Assert.Equal([Instructions, later], task!.Run()["messages"]!.AsArray().Select(m => m!["text"]!.GetValue<string>()));
-        }
-        finally
-        {
-            firstAnswer.TrySetResult();
-        }
-
-        await service.EndedAsync(1303, "Succeeded", repository);
-    }
-
     /// <summary>The task's first answer held by <paramref name="first"/>, the answer to the message by <paramref name="resumed"/>.</summary>
     private static ModelScript Steered(Task first, Task resumed) => ModelScript.Of(
         ModelTurn.Write("NOTES.md", "notes\n") with { Gate = first },
