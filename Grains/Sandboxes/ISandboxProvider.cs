@@ -23,6 +23,15 @@ public interface ISandboxProvider
     /// <summary>Whether a started command still runs, how it ended, and the last lines it printed.</summary>
     Task<CommandStatus> GetCommandAsync(string sandboxId, string commandId, int tailLines, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Follows a started command until it ends, handing each new output line (capped at
+    /// <see cref="CommandStatus.MaxLineLength"/>) to <paramref name="onLine"/> as it comes, from any thread. Returns once
+    /// the command has ended or is lost (then <see cref="GetCommandAsync"/> tells how); cancelling stops the following,
+    /// not the command. A broken follow (a dropped connection) throws <see cref="SandboxException"/>; the caller falls
+    /// back to asking with <see cref="GetCommandAsync"/>.
+    /// </summary>
+    Task FollowCommandAsync(string sandboxId, string commandId, Action<string> onLine, CancellationToken cancellationToken);
+
     /// <summary>Writes the file (making its folders), replacing one that is there.</summary>
     Task UploadAsync(string sandboxId, string path, Stream content, CancellationToken cancellationToken);
 

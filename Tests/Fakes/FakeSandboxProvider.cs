@@ -74,6 +74,9 @@ public sealed class FakeSandboxProvider : ISandboxProvider
         return Task.FromResult(status with { LimitExceeded = sandbox.LimitExceeded, BlockedHosts = [.. sandbox.BlockedHosts] });
     }
 
+    public Task FollowCommandAsync(string sandboxId, string commandId, Action<string> onLine, CancellationToken cancellationToken) =>
+        PolledFollow.RunAsync(this, sandboxId, commandId, onLine, TimeSpan.FromMilliseconds(100), TimeProvider.System, cancellationToken);
+
     public async Task UploadAsync(string sandboxId, string path, Stream content, CancellationToken cancellationToken)
     {
         using var copy = new MemoryStream();

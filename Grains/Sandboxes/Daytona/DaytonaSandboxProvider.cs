@@ -97,6 +97,9 @@ public sealed partial class DaytonaSandboxProvider : ISandboxProvider
             : new CommandStatus(CommandPhase.Running, null, tail);
     }
 
+    public Task FollowCommandAsync(string sandboxId, string commandId, Action<string> onLine, CancellationToken cancellationToken) =>
+        PolledFollow.RunAsync(this, sandboxId, commandId, onLine, TimeSpan.FromSeconds(1), _clock, cancellationToken);
+
     public async Task UploadAsync(string sandboxId, string path, Stream content, CancellationToken cancellationToken) =>
         await _toolbox.UploadAsync(await ToolboxAsync(sandboxId, cancellationToken), Relative(path), content, cancellationToken);
 

@@ -172,6 +172,9 @@ public sealed partial class LocalSandboxProvider : ISandboxProvider
             : Report(sandbox, new CommandStatus(CommandPhase.Lost, null, tail));
     }
 
+    public Task FollowCommandAsync(string sandboxId, string commandId, Action<string> onLine, CancellationToken cancellationToken) =>
+        PolledFollow.RunAsync(this, sandboxId, commandId, onLine, TimeSpan.FromSeconds(1), TimeProvider.System, cancellationToken);
+
     public async Task UploadAsync(string sandboxId, string path, Stream content, CancellationToken cancellationToken)
     {
         var sandbox = Require(sandboxId);
