@@ -9,8 +9,11 @@ namespace SandboxAgents;
 [Alias("SandboxAgents.IRunRegistryGrain")]
 public interface IRunRegistryGrain : IGrainWithIntegerKey
 {
-    /// <summary>Records an issue's latest run and tells subscribers. Idempotent: an older update than the one held is ignored.</summary>
-    [Alias("Record")]
+    /// <summary>
+    /// Records an issue's latest run and tells subscribers, once it is stored. Idempotent: an older update than the
+    /// one held is ignored. Interleaves, so that concurrent records share one write.
+    /// </summary>
+    [Alias("Record"), AlwaysInterleave]
     Task RecordAsync(RunEntry entry);
 
     /// <summary>A page of runs, newest first. No side effects.</summary>

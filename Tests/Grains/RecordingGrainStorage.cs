@@ -13,6 +13,7 @@ public sealed class RecordingGrainStorage : IGrainStorage
 {
     private readonly ConcurrentDictionary<(string State, GrainId Grain), (BinaryData Data, string ETag)> _stored = new();
     private readonly ConcurrentDictionary<(string State, GrainId Grain), int> _writes = new();
+    private readonly ConcurrentDictionary<(string State, GrainId Grain), TaskCompletionSource> _holds = new();
     private IGrainStorageSerializer? _serializer;
     private int _version;
 
@@ -26,6 +27,17 @@ public sealed class RecordingGrainStorage : IGrainStorage
 
     /// <summary>Writes of one of the grain's states so far.</summary>
     public int WritesOf(string stateName, GrainId grain) => _writes.GetValueOrDefault((stateName, grain));
+
+    /// <summary>
+    /// Until the returned source is completed, writes of the grain's state wait (a slow store), so that the calls
+    /// behind them pile up.
+    /// </summary>
+    public TaskCompletionSource HoldWritesOf(string stateName, GrainId grain)
+    {
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _holds[(stateName, grain)] = gate;
+        return gate;
+    }
 
     /// <summary>Puts stored bytes in place, as if a silo had written them before.</summary>
     public void Seed(string stateName, GrainId grain, byte[] data) => _stored[(stateName, grain)] = (new BinaryData(data), NextETag());
@@ -41,8 +53,11 @@ public sealed class RecordingGrainStorage : IGrainStorage
         return Task.CompletedTask;
     }
 
-    public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
+#pragma warning disable VSTHRD003 // the test's gate, completed by the test: a store that answers late
+        if (_holds.TryGetValue((stateName, grainId), out var gate)) await gate.Task;
+#pragma warning restore VSTHRD003
         var held = _stored.TryGetValue((stateName, grainId), out var stored) ? stored.ETag : null;
         if (!string.Equals(held, grainState.ETag, StringComparison.Ordinal))
             throw new InconsistentStateException($"ETag mismatch writing {stateName} of {grainId}", held, grainState.ETag);
@@ -50,7 +65,6 @@ public sealed class RecordingGrainStorage : IGrainStorage
         _stored[(stateName, grainId)] = (Serializer.Serialize(grainState.State), etag);
         (grainState.ETag, grainState.RecordExists) = (etag, true);
         _writes.AddOrUpdate((stateName, grainId), 1, (_, n) => n + 1);
-        return Task.CompletedTask;
     }
 
     public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)

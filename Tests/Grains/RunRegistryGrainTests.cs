@@ -1,3 +1,5 @@
+using SandboxAgents.Tests.Fakes;
+
 namespace SandboxAgents.Tests.Grains;
 
 [Collection(GrainClusterCollection.Name)]
@@ -81,6 +83,26 @@ public sealed class RunRegistryGrainTests(GrainClusterFixture fixture)
         // either order (the gateway's RunEventHub drops the older one when it comes second).
         Assert.Equal([RunState.Queued, RunState.Running], (await bothSeen).Select(e => e.State).Order());
         await registry.UnsubscribeAsync(reference);
+    }
+
+    [Fact]
+    public async Task Records_ArrivingWhileTheIndexIsBeingWritten_ShareTheNextWrite_AndEachReturnsOnceStored()
+    {
+        var registry = NewRegistry();
+        await registry.RecordAsync(Entry("o/r", 1, RunState.Running, 1));
+        var grain = registry.GetGrainId();
+        var writesBefore = fixture.Storage.WritesOf(StorageNames.RegistryState, grain);
+        var slowStore = fixture.Storage.HoldWritesOf(StorageNames.RegistryState, grain);
+
+        var records = Enumerable.Range(2, 40).Select(i => registry.RecordAsync(Entry("o/r", i, RunState.Running, i))).ToList();
+        // Every record has changed the index while the first write still waits on the store.
+        await Eventually.MatchesAsync(() => registry.GetPageAsync(new RunQuery(PageSize: 200)), p => p.Total == 41, "all 40 records taken in");
+        Assert.All(records, r => Assert.False(r.IsCompleted));
+        slowStore.SetResult();
+        await Task.WhenAll(records);
+
+        Assert.Equal(writesBefore + 2, fixture.Storage.WritesOf(StorageNames.RegistryState, grain));
+        Assert.Equal(41, (await registry.GetPageAsync(new RunQuery(PageSize: 200))).Total);
     }
 
     [Fact]
