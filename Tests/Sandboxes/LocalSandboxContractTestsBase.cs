@@ -81,7 +81,8 @@ public abstract class LocalSandboxContractTestsBase : SandboxProviderContractTes
         ProcessGroup.KillGroup(int.Parse(await File.ReadAllTextAsync(Path.Combine(MetaOf(sandbox), commandId + ".pgid")), System.Globalization.CultureInfo.InvariantCulture));
         await follow.WaitAsync(Eventually.DefaultBound);
 
-        Assert.Equal(CommandPhase.Lost, (await Provider.GetCommandAsync(sandbox.Id, commandId, 1, CancellationToken.None)).Phase);
+        // The killed processes may wait a moment to be reaped, and count as running until then.
+        Assert.Equal(CommandPhase.Lost, (await WaitForAsync(sandbox.Id, commandId, s => s.Phase != CommandPhase.Running, "the killed command to be gone")).Phase);
         Assert.False(File.Exists(Path.Combine(MetaOf(sandbox), commandId + ".exit")));
     }
 

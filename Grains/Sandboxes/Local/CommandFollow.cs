@@ -7,7 +7,8 @@ namespace SandboxAgents.Sandboxes.Local;
 /// metadata folder wakes it when the log grows or the wrapper renames the exit file into place, and so does the
 /// wrapper's own exit when this service started it. inotify can miss events, and a command started before a restart
 /// of the service has no process here to wait on, so it also looks again every few seconds. It returns once the exit
-/// file exists (after reading the rest of the log) or the command's process group is gone without one (lost).
+/// file exists (after reading the rest of the log), or the wrapper or the command's whole process group is gone
+/// without one (lost).
 /// </summary>
 internal static class CommandFollow
 {
@@ -28,8 +29,9 @@ internal static class CommandFollow
             while (true)
             {
                 // The exit code is written after the last output, and a gone group writes nothing more: what is read
-                // after either was seen is all there is.
-                var ended = sandbox.ExitCode(commandId) is not null || !ProcessGroup.IsAlive(group);
+                // after either was seen is all there is. Only the wrapper writes the exit code, so once it has ended
+                // without one the command is lost, even while its killed processes wait to be reaped.
+                var ended = sandbox.ExitCode(commandId) is not null || exited?.IsCompleted == true || !ProcessGroup.IsAlive(group);
                 log ??= Open(sandbox.LogFile(commandId));
                 if (log is not null) await ReadNewAsync(log, buffer, lines, cancellationToken);
                 if (ended)
@@ -38,8 +40,9 @@ internal static class CommandFollow
                     return;
                 }
 
+#pragma warning disable VSTHRD003 // The wrapper's exit is completed by a process event on no synchronisation context.
                 await WaitAsync(changes.Reader, exited, watcher is null ? UnwatchedCheck : SafetyCheck, cancellationToken);
-                if (exited?.IsCompleted == true) exited = null;
+#pragma warning restore VSTHRD003
             }
         }
         finally
