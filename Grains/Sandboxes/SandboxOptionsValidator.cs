@@ -13,6 +13,8 @@ internal sealed class SandboxOptionsValidator(IOptions<DaytonaOptions> daytona) 
             "Daytona sandboxes are selected (Sandbox:Provider=daytona or USE_DAYTONA_SANDBOXES=true) but Daytona:ApiKey is not set."),
         SandboxOptions.Daytona when daytona.Value.AutoStopMinutes <= 0 || daytona.Value.AutoDeleteMinutes < 0 => ValidateOptionsResult.Fail(
             "Daytona:AutoStopMinutes must be positive and Daytona:AutoDeleteMinutes zero or more: they are what stops and deletes a forgotten sandbox."),
+        SandboxOptions.Daytona when daytona.Value.FollowRenewInterval <= TimeSpan.Zero || daytona.Value.FollowRenewInterval * 2 > TimeSpan.FromMinutes(daytona.Value.AutoStopMinutes) => ValidateOptionsResult.Fail(
+            "Daytona:FollowRenewInterval must be positive and at most half of Daytona:AutoStopMinutes: renewing a command's log connection is what keeps its sandbox from being auto-stopped."),
         SandboxOptions.Daytona when string.IsNullOrWhiteSpace(daytona.Value.Image) && (daytona.Value.Cpu ?? daytona.Value.Memory ?? daytona.Value.Disk) is not null => ValidateOptionsResult.Fail(
             "Daytona:Cpu, Daytona:Memory and Daytona:Disk apply only to sandboxes built from Daytona:Image; Daytona refuses them with a snapshot."),
         SandboxOptions.Daytona when !string.IsNullOrWhiteSpace(daytona.Value.Image) && !string.IsNullOrWhiteSpace(daytona.Value.Snapshot) => ValidateOptionsResult.Fail(

@@ -70,6 +70,45 @@ public abstract class LocalSandboxContractTestsBase : SandboxProviderContractTes
     }
 
     [Fact]
+    public async Task FollowCommand_ItsProcessGroupKilled_ReturnsAndTheCommandIsLost()
+    {
+        var sandbox = await CreateAsync();
+        var commandId = await Provider.StartCommandAsync(sandbox.Id, "echo started; while true; do sleep 0.05; done", CancellationToken.None);
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var follow = Provider.FollowCommandAsync(sandbox.Id, commandId, line => { if (line == "started") started.TrySetResult(); }, CancellationToken.None);
+        await started.Task.WaitAsync(Eventually.DefaultBound);
+
+        ProcessGroup.KillGroup(int.Parse(await File.ReadAllTextAsync(Path.Combine(MetaOf(sandbox), commandId + ".pgid")), System.Globalization.CultureInfo.InvariantCulture));
+        await follow.WaitAsync(Eventually.DefaultBound);
+
+        // The killed processes may wait a moment to be reaped, and count as running until then.
+        Assert.Equal(CommandPhase.Lost, (await WaitForAsync(sandbox.Id, commandId, s => s.Phase != CommandPhase.Running, "the killed command to be gone")).Phase);
+        Assert.False(File.Exists(Path.Combine(MetaOf(sandbox), commandId + ".exit")));
+    }
+
+    [Fact]
+    public async Task FollowCommand_FromAnotherServiceProcess_StillReturnsWhenTheCommandEnds()
+    {
+        var sandbox = await CreateAsync();
+        var commandId = await Provider.StartCommandAsync(sandbox.Id, "echo before; while [ ! -e go ]; do sleep 0.05; done; echo after", CancellationToken.None);
+        var survivor = CreateLocal(TimeProvider.System);
+        var lines = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var before = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        var follow = survivor.FollowCommandAsync(sandbox.Id, commandId, line =>
+        {
+            lines.Enqueue(line);
+            if (line == "before") before.TrySetResult();
+        }, CancellationToken.None);
+        await before.Task.WaitAsync(Eventually.DefaultBound);
+        await survivor.UploadAsync(sandbox.Id, "go", "go"u8.ToArray(), CancellationToken.None);
+        await follow.WaitAsync(Eventually.DefaultBound);
+
+        Assert.Equal(["before", "after"], lines);
+        Assert.True(File.Exists(Path.Combine(MetaOf(sandbox), commandId + ".exit")));
+    }
+
+    [Fact]
     public async Task Upload_OverAFileACommandIsReading_LeavesTheReaderTheOldFileWhole()
     {
         var sandbox = await CreateAsync();

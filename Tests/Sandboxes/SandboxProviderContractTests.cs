@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text;
 using SandboxAgents.Sandboxes;
@@ -151,6 +152,66 @@ public abstract class SandboxProviderContractTests : IAsyncLifetime
         Assert.Equal(first, again);
         Assert.Equal(CommandPhase.Exited, exited.Phase);
         Assert.Equal("ran\n", Encoding.UTF8.GetString((await Provider.DownloadAsync(sandbox.Id, "runs.txt", CancellationToken.None))!));
+    }
+
+    [Fact]
+    public async Task FollowCommand_LinesComeInOrderAsPrinted_AndItReturnsOnceTheCommandEnds()
+    {
+        var sandbox = await CreateAsync();
+        var commandId = await Provider.StartCommandAsync(sandbox.Id, "echo one; echo two; while [ ! -e go ]; do sleep 0.05; done; echo three; exit 3", CancellationToken.None);
+        var lines = new ConcurrentQueue<string>();
+        var sawTwo = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        var follow = Provider.FollowCommandAsync(sandbox.Id, commandId, line =>
+        {
+            lines.Enqueue(line);
+            if (line == "two") sawTwo.TrySetResult();
+        }, CancellationToken.None);
+        await sawTwo.Task.WaitAsync(Eventually.DefaultBound);
+        Assert.False(follow.IsCompleted, "the command waits for go");
+        await Provider.UploadAsync(sandbox.Id, "go", "go"u8.ToArray(), CancellationToken.None);
+        await follow.WaitAsync(Eventually.DefaultBound);
+
+        Assert.Equal(["one", "two", "three"], lines);
+        var status = await Provider.GetCommandAsync(sandbox.Id, commandId, 1, CancellationToken.None);
+        Assert.Equal(CommandPhase.Exited, status.Phase);
+        Assert.Equal(3, status.ExitCode);
+    }
+
+    [Fact]
+    public async Task FollowCommand_ManyLinesAtOnce_HandsOverEveryOneInOrder()
+    {
+        var sandbox = await CreateAsync();
+        var commandId = await Provider.StartCommandAsync(sandbox.Id, "seq 1 5000", CancellationToken.None);
+        var lines = new ConcurrentQueue<string>();
+
+        await Provider.FollowCommandAsync(sandbox.Id, commandId, lines.Enqueue, CancellationToken.None).WaitAsync(Eventually.DefaultBound);
+
+        Assert.Equal(Enumerable.Range(1, 5000).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)), lines);
+    }
+
+    [Fact]
+    public async Task FollowCommand_HugeLine_HandsOverOnlyItsStart()
+    {
+        var sandbox = await CreateAsync();
+        var commandId = await Provider.StartCommandAsync(sandbox.Id, "printf '{\"x\":\"'; head -c 3000000 /dev/zero | tr '\\0' x; echo '\"}'; echo done", CancellationToken.None);
+        var lines = new ConcurrentQueue<string>();
+
+        await Provider.FollowCommandAsync(sandbox.Id, commandId, lines.Enqueue, CancellationToken.None).WaitAsync(Eventually.DefaultBound);
+
+        Assert.Equal(2, lines.Count);
+        Assert.StartsWith("{\"x\":\"xxx", lines.First(), StringComparison.Ordinal);
+        Assert.Equal(CommandStatus.MaxLineLength, lines.First().Length);
+        Assert.Equal("done", lines.Last());
+    }
+
+    [Fact]
+    public async Task FollowCommand_UnknownSandboxOrCommand_ReturnsAtOnce()
+    {
+        var sandbox = await CreateAsync();
+
+        await Provider.FollowCommandAsync("never-made-" + Guid.NewGuid().ToString("N")[..12], "no-such-command", _ => Assert.Fail("no line"), CancellationToken.None);
+        await Provider.FollowCommandAsync(sandbox.Id, "no-such-command", _ => Assert.Fail("no line"), CancellationToken.None);
     }
 
     [Fact]

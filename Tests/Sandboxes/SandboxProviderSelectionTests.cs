@@ -65,4 +65,27 @@ public sealed class SandboxProviderSelectionTests
         var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<SandboxOptions>>().Value);
         Assert.Contains("Daytona:Image", error.Message);
     }
+
+    [Theory]
+    [InlineData("30", "00:16:00")]
+    [InlineData("5", "00:03:00")]
+    [InlineData("30", "00:00:00")]
+    public void DaytonaFollowRenewal_OverHalfTheAutoStop_Refused(string autoStopMinutes, string renewInterval)
+    {
+        using var provider = Build(new()
+        {
+            ["Sandbox:Provider"] = "daytona", ["Daytona:ApiKey"] = "dtn_test", ["Daytona:AutoStopMinutes"] = autoStopMinutes, ["Daytona:FollowRenewInterval"] = renewInterval,
+        });
+
+        var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<SandboxOptions>>().Value);
+        Assert.Contains("Daytona:FollowRenewInterval", error.Message);
+    }
+
+    [Fact]
+    public void DaytonaFollowRenewal_Default_FitsTheShortestAutoStopTheLiveTestsUse()
+    {
+        using var provider = Build(new() { ["Sandbox:Provider"] = "daytona", ["Daytona:ApiKey"] = "dtn_test", ["Daytona:AutoStopMinutes"] = "5" });
+
+        Assert.Equal(SandboxOptions.Daytona, provider.GetRequiredService<IOptions<SandboxOptions>>().Value.Provider);
+    }
 }

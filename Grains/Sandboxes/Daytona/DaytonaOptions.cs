@@ -28,9 +28,17 @@ public sealed class DaytonaOptions
 
     /// <summary>
     /// Minutes without activity before Daytona stops a sandbox. Finite, so a sandbox this service forgets stops on its
-    /// own; the grain's polling counts as activity, so a watched run is never stopped under it.
+    /// own. Activity is a toolbox request (API.md §1): a followed command's log connection is renewed every
+    /// <see cref="FollowRenewInterval"/>, and every status call counts too, so a watched run is never stopped under it.
+    /// At least twice <see cref="FollowRenewInterval"/>.
     /// </summary>
     public int AutoStopMinutes { get; set; } = 30;
+
+    /// <summary>
+    /// How long one log-follow WebSocket is kept before a new one replaces it. The only request made while a command is
+    /// followed, and what keeps its sandbox active: at most half of <see cref="AutoStopMinutes"/>.
+    /// </summary>
+    public TimeSpan FollowRenewInterval { get; set; } = TimeSpan.FromMinutes(2);
 
     /// <summary>Minutes after stopping before Daytona deletes the sandbox; 0 deletes at once on stop.</summary>
     public int AutoDeleteMinutes { get; set; }

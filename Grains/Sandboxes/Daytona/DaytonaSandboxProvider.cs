@@ -19,6 +19,7 @@ public sealed partial class DaytonaSandboxProvider : ISandboxProvider
     private readonly DaytonaApi _api;
     private readonly DaytonaToolbox _toolbox;
     private readonly DaytonaOptions _options;
+    private readonly KeyValuePair<string, string>[] _headers;
     private readonly TimeProvider _clock;
     private readonly ILogger<DaytonaSandboxProvider> _logger;
     private readonly ConcurrentDictionary<string, Uri> _toolboxes = new(StringComparer.Ordinal);
@@ -28,6 +29,7 @@ public sealed partial class DaytonaSandboxProvider : ISandboxProvider
         var http = clients.CreateClient(DaytonaHttp.ClientName);
         _api = new DaytonaApi(http);
         _toolbox = new DaytonaToolbox(http);
+        _headers = [.. http.DefaultRequestHeaders.NonValidated.Select(h => KeyValuePair.Create(h.Key, h.Value.ToString()))];
         _options = options.Value;
         _clock = clock;
         _logger = logger;
@@ -97,8 +99,20 @@ public sealed partial class DaytonaSandboxProvider : ISandboxProvider
             : new CommandStatus(CommandPhase.Running, null, tail);
     }
 
-    public Task FollowCommandAsync(string sandboxId, string commandId, Action<string> onLine, CancellationToken cancellationToken) =>
-        PolledFollow.RunAsync(this, sandboxId, commandId, onLine, TimeSpan.FromSeconds(1), _clock, cancellationToken);
+    /// <summary>
+    /// Follows the command's log over the toolbox's WebSocket with the headers every request carries; an unknown
+    /// sandbox or command returns at once (lost).
+    /// </summary>
+    public async Task FollowCommandAsync(string sandboxId, string commandId, Action<string> onLine, CancellationToken cancellationToken)
+    {
+        var separator = commandId.IndexOf('/', StringComparison.Ordinal);
+        if (separator <= 0 || await FindToolboxAsync(sandboxId, cancellationToken) is not { } toolbox) return;
+
+        var (session, command) = (commandId[..separator], commandId[(separator + 1)..]);
+        var logs = new UriBuilder(new Uri(toolbox, $"process/session/{Uri.EscapeDataString(session)}/command/{Uri.EscapeDataString(command)}/logs?follow=true"));
+        logs.Scheme = logs.Scheme == Uri.UriSchemeHttps ? Uri.UriSchemeWss : Uri.UriSchemeWs;
+        await new DaytonaLogFollow(logs.Uri, _headers, _options, _clock, onLine).RunAsync(cancellationToken);
+    }
 
     public async Task UploadAsync(string sandboxId, string path, Stream content, CancellationToken cancellationToken) =>
         await _toolbox.UploadAsync(await ToolboxAsync(sandboxId, cancellationToken), Relative(path), content, cancellationToken);

@@ -27,7 +27,7 @@ public sealed partial class LocalSandboxProvider : ISandboxProvider
     private readonly DiskUsage _disk;
     private readonly TimeProvider _time;
     private readonly ILogger<LocalSandboxProvider> _logger;
-    private readonly ConcurrentDictionary<(string Sandbox, string Command), Process> _running = new();
+    private readonly ConcurrentDictionary<(string Sandbox, string Command), RunningCommand> _running = new();
     private readonly Lock _creating = new();
 
     public LocalSandboxProvider(
@@ -142,7 +142,7 @@ public sealed partial class LocalSandboxProvider : ISandboxProvider
         if (!sandbox.ClaimCommand(commandId)) return commandId;
         var process = await LaunchAsync(sandbox, commandId, command, cancellationToken);
         var key = (sandbox.Id, commandId);
-        _running[key] = process;
+        _running[key] = new RunningCommand(process);
         process.EnableRaisingEvents = true;
         process.Exited += (_, _) => Forget(key);
         if (process.HasExited) Forget(key);
@@ -172,8 +172,15 @@ public sealed partial class LocalSandboxProvider : ISandboxProvider
             : Report(sandbox, new CommandStatus(CommandPhase.Lost, null, tail));
     }
 
-    public Task FollowCommandAsync(string sandboxId, string commandId, Action<string> onLine, CancellationToken cancellationToken) =>
-        PolledFollow.RunAsync(this, sandboxId, commandId, onLine, TimeSpan.FromSeconds(1), TimeProvider.System, cancellationToken);
+    /// <summary>Follows the command's log file; the wrapper's exit wakes it at once when this service started the command.</summary>
+    public async Task FollowCommandAsync(string sandboxId, string commandId, Action<string> onLine, CancellationToken cancellationToken)
+    {
+        if (!SandboxId.IsValid(sandboxId) || !CommandId.IsValid(commandId)) return;
+        var sandbox = new LocalSandbox(_root, sandboxId);
+        if (!sandbox.Exists || sandbox.Group(commandId) is not { } group) return;
+        var exited = _running.TryGetValue((sandbox.Id, commandId), out var running) ? running.Exited.Task : null;
+        await CommandFollow.RunAsync(sandbox, commandId, group, exited, onLine, cancellationToken);
+    }
 
     public async Task UploadAsync(string sandboxId, string path, Stream content, CancellationToken cancellationToken)
     {
@@ -217,9 +224,9 @@ public sealed partial class LocalSandboxProvider : ISandboxProvider
         await _egress.CloseAsync(sandbox.Id);
         foreach (var key in _running.Keys.Where(k => k.Sandbox == sandbox.Id))
         {
-            if (!_running.TryRemove(key, out var process)) continue;
-            KillTree(process);
-            process.Dispose();
+            if (!_running.TryRemove(key, out var running)) continue;
+            KillTree(running.Process);
+            running.Ended();
         }
 
         if (!Directory.Exists(sandbox.Directory)) return true;
@@ -285,7 +292,7 @@ public sealed partial class LocalSandboxProvider : ISandboxProvider
 
     private void Forget((string Sandbox, string Command) key)
     {
-        if (_running.TryRemove(key, out var process)) process.Dispose();
+        if (_running.TryRemove(key, out var running)) running.Ended();
     }
 
     private static void KillTree(Process process)
@@ -307,4 +314,18 @@ public sealed partial class LocalSandboxProvider : ISandboxProvider
     }
 
     private static CommandStatus Lost() => new(CommandPhase.Lost, null, []);
+
+    /// <summary>A command this service started, and a task that completes once its wrapper has ended (for followers).</summary>
+    private sealed class RunningCommand(Process process)
+    {
+        public Process Process => process;
+
+        public TaskCompletionSource Exited { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public void Ended()
+        {
+            Exited.TrySetResult();
+            process.Dispose();
+        }
+    }
 }

@@ -15,6 +15,7 @@ internal sealed class CommandOutput
     private readonly StringBuilder _raw = new();
     private readonly StringBuilder _stdout = new();
     private readonly StringBuilder _stderr = new();
+    private TaskCompletionSource _appended = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>The log with markers, as the daemon stores it.</summary>
     public string Raw { get { lock (_gate) return _raw.ToString(); } }
@@ -26,13 +27,29 @@ internal sealed class CommandOutput
 
     public string Stderr { get { lock (_gate) return _stderr.ToString(); } }
 
+    /// <summary>Completes at the next <see cref="Append"/> (a follower waits on it for more output).</summary>
+    public Task Appended
+    {
+        get
+        {
+#pragma warning disable VSTHRD003 // completed by Append on no synchronisation context; a test server has none either.
+            lock (_gate) return _appended.Task;
+#pragma warning restore VSTHRD003
+        }
+    }
+
     public void Append(bool isStderr, string line)
     {
+        TaskCompletionSource appended;
         lock (_gate)
         {
             _raw.Append(isStderr ? StderrMarker : StdoutMarker).Append(line);
             (isStderr ? _stderr : _stdout).Append(line);
+            appended = _appended;
+            _appended = new(TaskCreationOptions.RunContinuationsAsynchronously);
         }
+
+        appended.SetResult();
     }
 
     /// <summary>Copies one stream into the log line by line; a last line without a newline is kept as it is.</summary>

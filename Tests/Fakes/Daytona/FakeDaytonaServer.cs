@@ -21,6 +21,7 @@ public sealed class FakeDaytonaServer : IAsyncDisposable
 
     private readonly WebApplication _app;
     private readonly DaytonaFaults _faults = new();
+    private readonly LogFollows _follows = new();
     private readonly ConcurrentQueue<DaytonaRequest> _requests = new();
     private readonly SandboxStore _store;
     private readonly string _root;
@@ -36,9 +37,10 @@ public sealed class FakeDaytonaServer : IAsyncDisposable
             _requests.Enqueue(request);
             if (BeforeHandling is { } hook) await hook(request);
         });
+        app.UseWebSockets();
         app.Use(gate.InvokeAsync);
         app.MapSandboxApi(_store);
-        app.MapToolboxApi(_store, time);
+        app.MapToolboxApi(_store, time, _follows);
         app.MapFallback("/api/{**path}", (HttpContext http) =>
             DaytonaErrors.Api(http, StatusCodes.Status404NotFound, $"Cannot {http.Request.Method} {http.Request.Path}"));
     }
@@ -97,6 +99,15 @@ public sealed class FakeDaytonaServer : IAsyncDisposable
         _faults.Add(count, statusCode, TimeSpan.Zero, when ?? (_ => true));
 
     public void ClearFaults() => _faults.Clear();
+
+    /// <summary>The largest frame a log follow sends (default 4096); 1 cuts every marker and character across frames.</summary>
+    public int FollowFrameBytes { get => _follows.FrameBytes; set => _follows.FrameBytes = value; }
+
+    /// <summary>Log follows (WebSockets) open now.</summary>
+    public int OpenFollows => _follows.Open;
+
+    /// <summary>Breaks every open log follow without a close frame, as a lost connection would.</summary>
+    public void DropFollows() => _follows.DropAll();
 
     /// <summary>Completes every pending state change at once, as if enough time had passed.</summary>
     public void SettleAll() => _store.SettleAll();

@@ -10,11 +10,12 @@ namespace SandboxAgents.Tests.Fakes.Daytona;
 /// <summary>
 /// Sessions (API.md §4.2). Create → 201 empty, duplicate → 409; get → 404 when unknown; delete → 204 and kills the
 /// session's commands; exec on an unknown session → 500 (the daemon wraps its not-found error); async exec → 202
-/// <c>{cmdId}</c>; sync exec waits and answers 200 in the §4.3 format the headers select; logs likewise.
+/// <c>{cmdId}</c>; sync exec waits and answers 200 in the §4.3 format the headers select; logs likewise, and followed
+/// over WebSocket (<see cref="LogFollows"/>); over plain HTTP <c>follow=true</c> still answers a snapshot.
 /// </summary>
 internal static class SessionApi
 {
-    public static void MapSessionApi(this RouteGroupBuilder toolbox)
+    public static void MapSessionApi(this RouteGroupBuilder toolbox, LogFollows follows)
     {
         toolbox.MapPost("/process/session", async (HttpContext http) =>
         {
@@ -74,9 +75,16 @@ internal static class SessionApi
         });
         toolbox.MapGet("/process/session/{sessionId}/command/{commandId}", (HttpContext http, string sessionId, string commandId) =>
             Results.Json(Command(http, sessionId, commandId).ToJson()));
-        toolbox.MapGet("/process/session/{sessionId}/command/{commandId}/logs", (HttpContext http, string sessionId, string commandId) =>
+        toolbox.MapGet("/process/session/{sessionId}/command/{commandId}/logs", async (HttpContext http, string sessionId, string commandId) =>
         {
-            var output = Command(http, sessionId, commandId).Process.Output;
+            var command = Command(http, sessionId, commandId);
+            if (http.WebSockets.IsWebSocketRequest && http.Request.Query["follow"] == "true")
+            {
+                await follows.ServeAsync(http, command, OutputFormats.For(http.Request));
+                return Results.Empty;
+            }
+
+            var output = command.Process.Output;
             return OutputFormats.For(http.Request) switch
             {
                 OutputFormat.Split => Results.Json(new JsonObject { ["output"] = output.Raw, ["stdout"] = output.Stdout, ["stderr"] = output.Stderr }),

@@ -16,7 +16,7 @@ internal static class ToolboxApi
     public const string SkipActivityHeader = "X-Daytona-Skip-Last-Activity-Update";
     private const string SandboxKey = "fake-daytona-sandbox";
 
-    public static RouteGroupBuilder MapToolboxApi(this IEndpointRouteBuilder routes, SandboxStore store, TimeProvider time)
+    public static RouteGroupBuilder MapToolboxApi(this IEndpointRouteBuilder routes, SandboxStore store, TimeProvider time, LogFollows follows)
     {
         var toolbox = routes.MapGroup("/toolbox/{sandboxId}");
         toolbox.AddEndpointFilter(async (context, next) =>
@@ -29,7 +29,7 @@ internal static class ToolboxApi
         toolbox.MapGet("/work-dir", (HttpContext http) => Results.Json(new JsonObject { ["dir"] = Sandbox(http).WorkingDirectory }));
         toolbox.MapGet("/user-home-dir", (HttpContext http) => Results.Json(new JsonObject { ["dir"] = Sandbox(http).WorkingDirectory }));
         toolbox.MapProcessApi(time);
-        toolbox.MapSessionApi();
+        toolbox.MapSessionApi(follows);
         toolbox.MapFileApi();
         return toolbox;
     }
