@@ -6,7 +6,7 @@ using SandboxAgents.Silo.Storage.Sqlite;
 namespace SandboxAgents.Tests.Storage;
 
 /// <summary>The SQLite grain storage on its own, in the manner of Orleans' provider tests.</summary>
-public sealed class SqliteGrainStorageTests : IDisposable
+public sealed class SqliteGrainStorageTests : IAsyncLifetime
 {
     private const string StateName = "probe";
     private static readonly IGrainStorageSerializer Serializer = new OrleansGrainStorageSerializer(
@@ -15,9 +15,11 @@ public sealed class SqliteGrainStorageTests : IDisposable
     private readonly TempSqliteFolder _folder = new();
     private readonly GrainId _grain = GrainId.Create("probe", Guid.NewGuid().ToString("N"));
 
-    public void Dispose() => _folder.Dispose();
+    public Task InitializeAsync() => Task.CompletedTask;
 
-    private SqliteGrainStorage NewStorage() => new("test", _folder.Open(), Serializer);
+    public Task DisposeAsync() => _folder.DisposeAsync().AsTask();
+
+    private SqliteGrainStorage NewStorage() => new("test", _folder.Database, Serializer);
 
     private static GrainState<ProbeState> State(int count, string note = "") => new(new ProbeState { Count = count, Note = note });
 
@@ -164,7 +166,7 @@ public sealed class SqliteGrainStorageTests : IDisposable
     {
         var written = State(42, "kept");
         await NewStorage().WriteStateAsync(StateName, _grain, written);
-        _folder.Open().ReleasePooledConnections();
+        await _folder.ReopenAsync();
 
         var read = await ReadAsync(NewStorage());
 

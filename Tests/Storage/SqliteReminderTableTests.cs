@@ -4,15 +4,17 @@ using SandboxAgents.Silo.Storage.Sqlite;
 namespace SandboxAgents.Tests.Storage;
 
 /// <summary>The SQLite reminder table on its own: rows, ETags and the grain-hash ring.</summary>
-public sealed class SqliteReminderTableTests : IDisposable
+public sealed class SqliteReminderTableTests : IAsyncLifetime
 {
     private static readonly DateTime Start = new(2026, 11, 28, 9, 0, 0, DateTimeKind.Utc);
 
     private readonly TempSqliteFolder _folder = new();
 
-    public void Dispose() => _folder.Dispose();
+    public Task InitializeAsync() => Task.CompletedTask;
 
-    private SqliteReminderTable NewTable() => new(_folder.Open(), NullLogger<SqliteReminderTable>.Instance);
+    public Task DisposeAsync() => _folder.DisposeAsync().AsTask();
+
+    private SqliteReminderTable NewTable() => new(_folder.Database, NullLogger<SqliteReminderTable>.Instance);
 
     private static ReminderEntry Entry(GrainId grain, string name = "watchdog", int minutes = 1) =>
         new() { GrainId = grain, ReminderName = name, StartAt = Start, Period = TimeSpan.FromMinutes(minutes) };
@@ -95,7 +97,7 @@ public sealed class SqliteReminderTableTests : IDisposable
     {
         var grain = GrainId.Create("probe", "a");
         var etag = await NewTable().UpsertRow(Entry(grain));
-        _folder.Open().ReleasePooledConnections();
+        await _folder.ReopenAsync();
 
         var row = await NewTable().ReadRow(grain, "watchdog");
 

@@ -11,14 +11,16 @@ namespace SandboxAgents.Tests.Storage;
 /// A silo on the SQLite storage and reminder table is stopped and a new one started on the same file: grain state
 /// and reminders are still there, and the reminder keeps ticking.
 /// </summary>
-public sealed class SqliteSiloRestartTests : IDisposable
+public sealed class SqliteSiloRestartTests : IAsyncLifetime
 {
     private static readonly TimeSpan Period = TimeSpan.FromMinutes(1);
 
     private readonly TempSqliteFolder _folder = new();
     private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 11, 28, 9, 0, 0, TimeSpan.Zero));
 
-    public void Dispose() => _folder.Dispose();
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync() => _folder.DisposeAsync().AsTask();
 
     private async Task<InProcessTestCluster> StartSiloAsync()
     {

@@ -6,7 +6,8 @@ namespace SandboxAgents.Silo.Storage.Sqlite;
 
 /// <summary>
 /// Reminders in the <c>reminders</c> table. Each row keeps its grain's uniform hash, so a silo's share of the hash
-/// ring, <c>(begin, end]</c> or the wrapped <c>hash &gt; begin OR hash &lt;= end</c>, is one SQL query.
+/// ring, <c>(begin, end]</c> or the wrapped <c>hash &gt; begin OR hash &lt;= end</c>, is one SQL query. Upserts and
+/// removals go through the file's one writer, beside the grain state writes.
 /// </summary>
 public sealed class SqliteReminderTable(SqliteDatabase database, ILogger<SqliteReminderTable> logger) : IReminderTable
 {
@@ -14,7 +15,7 @@ public sealed class SqliteReminderTable(SqliteDatabase database, ILogger<SqliteR
 
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
+        await database.EnsureCreatedAsync().WaitAsync(cancellationToken);
         logger.ReminderTableStarted(database.FilePath);
     }
 
@@ -36,45 +37,54 @@ public sealed class SqliteReminderTable(SqliteDatabase database, ILogger<SqliteR
         return rows.Reminders.FirstOrDefault();
     }
 
-    public async Task<string?> UpsertRow(ReminderEntry entry)
+    public Task<string?> UpsertRow(ReminderEntry entry)
     {
         var etag = Guid.NewGuid().ToString("N");
-        await using var connection = await database.OpenAsync();
-        await using var command = connection.CreateCommand();
-        command.CommandText = """
-            INSERT INTO reminders (grain_id, reminder_name, grain_hash, start_at, period, etag)
-            VALUES (@id, @name, @hash, @start, @period, @etag)
-            ON CONFLICT (grain_id, reminder_name) DO UPDATE
-            SET start_at = excluded.start_at, period = excluded.period, etag = excluded.etag
-            """;
-        command.Parameters.AddWithValue("@id", entry.GrainId.ToString());
-        command.Parameters.AddWithValue("@name", entry.ReminderName);
-        command.Parameters.AddWithValue("@hash", (long)entry.GrainId.GetUniformHashCode());
-        command.Parameters.AddWithValue("@start", entry.StartAt.ToUniversalTime().Ticks);
-        command.Parameters.AddWithValue("@period", entry.Period.Ticks);
-        command.Parameters.AddWithValue("@etag", etag);
-        await command.ExecuteNonQueryAsync();
-        return etag;
+        var id = entry.GrainId.ToString();
+        var hash = (long)entry.GrainId.GetUniformHashCode();
+        var name = entry.ReminderName;
+        var start = entry.StartAt.ToUniversalTime().Ticks;
+        var period = entry.Period.Ticks;
+        return database.WriteAsync<string?>(connection =>
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = """
+                INSERT INTO reminders (grain_id, reminder_name, grain_hash, start_at, period, etag)
+                VALUES (@id, @name, @hash, @start, @period, @etag)
+                ON CONFLICT (grain_id, reminder_name) DO UPDATE
+                SET start_at = excluded.start_at, period = excluded.period, etag = excluded.etag
+                """;
+            command.Parameters.AddWithValue("@id", id);
+            command.Parameters.AddWithValue("@name", name);
+            command.Parameters.AddWithValue("@hash", hash);
+            command.Parameters.AddWithValue("@start", start);
+            command.Parameters.AddWithValue("@period", period);
+            command.Parameters.AddWithValue("@etag", etag);
+            command.ExecuteNonQuery();
+            return etag;
+        });
     }
 
-    public async Task<bool> RemoveRow(GrainId grainId, string reminderName, string eTag)
+    public Task<bool> RemoveRow(GrainId grainId, string reminderName, string eTag)
     {
-        await using var connection = await database.OpenAsync();
-        await using var command = connection.CreateCommand();
-        command.CommandText = "DELETE FROM reminders WHERE grain_id = @id AND reminder_name = @name AND etag = @etag";
-        command.Parameters.AddWithValue("@id", grainId.ToString());
-        command.Parameters.AddWithValue("@name", reminderName);
-        command.Parameters.AddWithValue("@etag", eTag);
-        return await command.ExecuteNonQueryAsync() > 0;
+        var id = grainId.ToString();
+        return database.WriteAsync(connection =>
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = "DELETE FROM reminders WHERE grain_id = @id AND reminder_name = @name AND etag = @etag";
+            command.Parameters.AddWithValue("@id", id);
+            command.Parameters.AddWithValue("@name", reminderName);
+            command.Parameters.AddWithValue("@etag", eTag);
+            return command.ExecuteNonQuery() > 0;
+        });
     }
 
-    public async Task TestOnlyClearTable()
+    public Task TestOnlyClearTable() => database.WriteAsync(connection =>
     {
-        await using var connection = await database.OpenAsync();
-        await using var command = connection.CreateCommand();
+        using var command = connection.CreateCommand();
         command.CommandText = "DELETE FROM reminders";
-        await command.ExecuteNonQueryAsync();
-    }
+        return command.ExecuteNonQuery();
+    });
 
     private async Task<ReminderTableData> QueryAsync(string sql, params (string Name, object Value)[] parameters)
     {
