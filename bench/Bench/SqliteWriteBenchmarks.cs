@@ -12,7 +12,9 @@ namespace SandboxAgents.Bench;
 /// update of one row, as when a burst of commands lands), over a temp folder.
 /// </summary>
 [MemoryDiagnoser]
+#pragma warning disable CA1001 // BenchmarkDotNet disposes through [GlobalCleanup], not IDisposable
 public class SqliteWriteBenchmarks
+#pragma warning restore CA1001
 {
     private const int Grains = 100;
     private DirectoryInfo _folder = null!;
@@ -37,8 +39,9 @@ public class SqliteWriteBenchmarks
     public Task WriteBatchAsync() => Task.WhenAll(_grains.Select(g => _storage.WriteStateAsync(StorageNames.IssueState, g.Id, g.State)));
 
     [GlobalCleanup]
-    public void Delete()
+    public async Task DeleteAsync()
     {
+        await _database.DisposeAsync();
         _database.ReleasePooledConnections();
         _folder.Delete(recursive: true);
     }
