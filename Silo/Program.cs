@@ -2,6 +2,7 @@ using SandboxAgents.Gateway.Hosting;
 using SandboxAgents.Silo.Hosting;
 
 var builder = WebApplication.CreateBuilder(args);
+builder.AddLoggingDefaults();
 var role = ServiceRole.From(builder.Configuration);
 if (role.HostsSilo) builder.AddSandboxSilo();
 else builder.AddClusterClient();

@@ -5,10 +5,10 @@ using Octokit.Webhooks;
 namespace SandboxAgents.Gateway.Webhooks;
 
 /// <summary>
-/// Octokit.Webhooks awaits this inside the request, so it only routes: one pure decision, then at most one short
-/// grain call that records the command (a trigger first asks whether its installation is suspended). A command about a
-/// pull request goes to the pull request's grain, which hands it to its issue's grain when the pull request is the
-/// agent's. The grains do the rest in their own turns.
+/// The <see cref="WebhookDispatcher"/> awaits this inside the request, for a delivery its triage could not rule out,
+/// so it only routes: one pure decision, then at most one short grain call that records the command (a trigger first
+/// asks whether its installation is suspended). A command about a pull request goes to the pull request's grain, which
+/// hands it to its issue's grain when the pull request is the agent's. The grains do the rest in their own turns.
 /// </summary>
 public sealed partial class IssueCommandProcessor(
     IGrainFactory grains,

@@ -20,6 +20,8 @@ public sealed class PooledBody : IDisposable
 
     public ReadOnlySpan<byte> Span => Buffer.AsSpan(0, Length);
 
+    public ReadOnlyMemory<byte> Memory => Buffer.AsMemory(0, Length);
+
     private byte[] Buffer => _buffer ?? throw new ObjectDisposedException(nameof(PooledBody));
 
     /// <summary>A read-only stream over the buffer, not a copy of it; valid until this is disposed.</summary>

@@ -1,4 +1,3 @@
-using System.Collections.Frozen;
 using Octokit.Webhooks;
 using Octokit.Webhooks.Events.CheckSuite;
 using Octokit.Webhooks.Events.IssueComment;
@@ -19,10 +18,6 @@ namespace SandboxAgents.Gateway.Webhooks;
 /// </summary>
 public static class PullRequestEventRouter
 {
-    /// <summary>The conclusions of a check suite or workflow run that mean the head commit is broken.</summary>
-    private static readonly FrozenSet<string> Failing =
-        FrozenSet.Create(StringComparer.Ordinal, "failure", "timed_out", "action_required", "startup_failure");
-
     /// <summary>The decision, or null when the delivery is not about a pull request (the issue router's to judge).</summary>
     public static PullRequestRouteDecision? Route(WebhookEvent delivery, string? deliveryId, TriggerOptions triggers, string? ownBotLogin = null)
     {
@@ -103,7 +98,7 @@ public static class PullRequestEventRouter
     private static PullRequestRouteDecision FromCheck(
         Target on, CommandSource source, string? conclusion, string headSha, string checks, long[] pullRequests)
     {
-        if (conclusion is null || !Failing.Contains(conclusion)) return PullRequestRouteDecision.Ignore($"{source} concluded {conclusion ?? "nothing"}");
+        if (!CheckConclusions.IsFailing(conclusion)) return PullRequestRouteDecision.Ignore($"{source} concluded {conclusion ?? "nothing"}");
         if (pullRequests is not [var first, .. var others]) return PullRequestRouteDecision.Ignore("not on a pull request");
         return on.Command(first, CommandKind.Fix, source, headSha, checks: checks, conclusion: conclusion, alsoOn: others);
     }

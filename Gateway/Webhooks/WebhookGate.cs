@@ -7,17 +7,15 @@ using Microsoft.Extensions.Options;
 namespace SandboxAgents.Gateway.Webhooks;
 
 /// <summary>
-/// Wraps Octokit.Webhooks' endpoint itself (so every path that routes to it passes here), which answers 400 (not 401) to a bad signature and accepts
-/// unsigned requests when it has no secret. Refusals cost as little as they can: a declared length over the cap
-/// (413) or a signature header not of GitHub's form (401) is refused before a byte of the body is read. Otherwise the
-/// body is read once, into a pooled array, when the <see cref="WebhookBufferBudget"/> has room for it, within
-/// <see cref="WebhookOptions.WebhookReadTimeout"/>; its HMAC is checked there (401 on a mismatch), and the endpoint
-/// reads the same array through a read-only stream, unless it is of an event the service does not act on
-/// (<see cref="ActedOnEvents"/>): that is answered 200 at once, so GitHub counts it as delivered. The array goes back
-/// to the pool when the request ends.
+/// The webhook endpoint's door: it answers 401 to a missing or bad signature, and hands a delivery on only once its
+/// HMAC has been checked, once, over the bytes the handler will read. Refusals cost as little as they can: a declared
+/// length over the cap (413) or a signature header not of GitHub's form (401) is refused before a byte of the body is
+/// read. Otherwise the body is read once, into a pooled array, when the <see cref="WebhookBufferBudget"/> has room for
+/// it, within <see cref="WebhookOptions.WebhookReadTimeout"/>; its HMAC is checked there (401 on a mismatch), and the
+/// handler gets the same array. The array goes back to the pool when the handler is done.
 /// </summary>
 public sealed partial class WebhookGate(
-    WebhookSecretStore secrets,
+    IWebhookSignatureVerifier signatures,
     WebhookBufferBudget budget,
     IOptions<WebhookOptions> options,
     TimeProvider clock,
@@ -25,14 +23,12 @@ public sealed partial class WebhookGate(
 {
     public const string SignatureHeader = "X-Hub-Signature-256";
 
-    public const string EventHeader = "X-GitHub-Event";
-
     private const string TooLarge = "The payload is larger than GitHub ever sends.";
 
     /// <summary>Where body buffers are rented from; tests watch a pool of their own.</summary>
     internal ArrayPool<byte> Pool { get; init; } = PooledBody.CreatePool(options.Value.MaxPayloadBytes, options.Value.WebhookBufferBudgetBytes);
 
-    public async Task InvokeAsync(HttpContext context, RequestDelegate endpoint)
+    public async Task InvokeAsync(HttpContext context, Func<HttpContext, PooledBody, Task> handler)
     {
         var request = context.Request;
         var limit = options.Value.MaxPayloadBytes;
@@ -60,30 +56,13 @@ public sealed partial class WebhookGate(
             using var body = await ReadBodyAsync(context, limit, deadline, reading.Token);
             if (body is null) return;
 
-            if (!WebhookSignature.Matches(secrets.Secret, body.Span, digest))
+            if (!signatures.Verify(body.Span, digest))
             {
                 await RefuseUnsignedAsync(context);
                 return;
             }
 
-            if (request.Headers[EventHeader] is [{ Length: > 0 } eventName] && ActedOnEvents.Ignores(eventName, body.Span))
-            {
-                var delivery = DeliveryId(request);
-                LogNotActedOn(logger, delivery, eventName);
-                await Results.Text("Not an event this service acts on; acknowledged.", statusCode: StatusCodes.Status200OK).ExecuteAsync(context);
-                return;
-            }
-
-            var original = request.Body;
-            request.Body = body.AsStream();
-            try
-            {
-                await endpoint(context);
-            }
-            finally
-            {
-                request.Body = original;
-            }
+            await handler(context, body);
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
@@ -145,9 +124,6 @@ public sealed partial class WebhookGate(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Webhook delivery {DeliveryId} rejected: missing or invalid signature")]
     private static partial void LogRejected(ILogger logger, string deliveryId);
-
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Webhook delivery {DeliveryId} ({Event}) acknowledged: not an event this service acts on")]
-    private static partial void LogNotActedOn(ILogger logger, string deliveryId, string @event);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Webhook delivery {DeliveryId} rejected: its body is at least {Bytes} bytes, over the cap")]
     private static partial void LogTooLarge(ILogger logger, string deliveryId, long bytes);

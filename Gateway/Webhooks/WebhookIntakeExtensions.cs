@@ -1,16 +1,16 @@
-using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Octokit.Webhooks;
-using Octokit.Webhooks.AspNetCore;
 
 namespace SandboxAgents.Gateway.Webhooks;
 
-/// <summary>GitHub's webhook endpoint: Octokit.Webhooks' endpoint behind the <see cref="WebhookGate"/>, routing to <see cref="IssueCommandProcessor"/>.</summary>
+/// <summary>
+/// GitHub's webhook endpoint: the <see cref="WebhookGate"/> (cap, budget, one read, one signature check) in front of
+/// the <see cref="WebhookDispatcher"/> (triage, then <see cref="IssueCommandProcessor"/> for what may be a command).
+/// </summary>
 public static class WebhookIntakeExtensions
 {
     public static IServiceCollection AddWebhookIntake(this IServiceCollection services)
@@ -24,32 +24,19 @@ public static class WebhookIntakeExtensions
         services.AddStorageOptions();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<WebhookSecretStore>();
+        services.TryAddSingleton<IWebhookSignatureVerifier>(provider => new WebhookSignatureVerifier(provider.GetRequiredService<WebhookSecretStore>().Secret));
         services.AddSingleton(provider => new WebhookBufferBudget(provider.GetRequiredService<IOptions<WebhookOptions>>().Value.WebhookBufferBudgetBytes));
         services.AddSingleton<WebhookGate>();
+        services.AddSingleton<WebhookDispatcher>();
         services.AddSingleton<WebhookEventProcessor, IssueCommandProcessor>();
-        services.Configure<GitHubWebhookOptions>(o => o.ExceptionHandler = RejectMalformedPayloadAsync);
         return services;
     }
 
-    /// <summary>Maps the endpoint at <paramref name="path"/>. Resolving the secret now makes a missing or unreadable one fail at start.</summary>
+    /// <summary>Maps the endpoint at <paramref name="path"/>. Resolving the gate now makes a missing or unreadable secret fail at start.</summary>
     public static IEndpointConventionBuilder MapWebhookIntake(this IEndpointRouteBuilder endpoints, string path)
     {
-        var secret = endpoints.ServiceProvider.GetRequiredService<WebhookSecretStore>().Secret;
         var gate = endpoints.ServiceProvider.GetRequiredService<WebhookGate>();
-        var endpoint = endpoints.MapGitHubWebhooks(path, secret);
-        endpoint.Add(builder =>
-        {
-            var inner = builder.RequestDelegate ?? throw new InvalidOperationException("The webhook endpoint has no request delegate.");
-            builder.RequestDelegate = context => gate.InvokeAsync(context, inner);
-        });
-        return endpoint;
-    }
-
-    private static async ValueTask<bool> RejectMalformedPayloadAsync(Exception exception, HttpContext context)
-    {
-        if (exception is not (JsonException or NotSupportedException or ArgumentException or FormatException)) return false;
-        await Results.Problem("The payload is not a GitHub webhook event this service can read.", statusCode: StatusCodes.Status400BadRequest)
-            .ExecuteAsync(context);
-        return true;
+        var dispatcher = endpoints.ServiceProvider.GetRequiredService<WebhookDispatcher>();
+        return endpoints.MapPost(path, context => gate.InvokeAsync(context, dispatcher.DispatchAsync));
     }
 }

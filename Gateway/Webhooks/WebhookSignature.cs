@@ -27,18 +27,10 @@ public static class WebhookSignature
     }
 
     /// <summary>True when <paramref name="digest"/> is the body's HMAC under a non-empty secret; compared in constant time.</summary>
-    public static bool Matches(string secret, ReadOnlySpan<byte> body, ReadOnlySpan<byte> digest)
-    {
-        if (string.IsNullOrEmpty(secret) || digest.Length != DigestLength) return false;
-        Span<byte> expected = stackalloc byte[DigestLength];
-        HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), body, expected);
-        return CryptographicOperations.FixedTimeEquals(digest, expected);
-    }
+    public static bool Matches(string secret, ReadOnlySpan<byte> body, ReadOnlySpan<byte> digest) =>
+        !string.IsNullOrEmpty(secret) && new WebhookSignatureVerifier(secret).Verify(body, digest);
 
     /// <summary>True only for a well-formed header that matches; compared in constant time.</summary>
-    public static bool IsValid(string secret, ReadOnlySpan<byte> body, string? header)
-    {
-        Span<byte> given = stackalloc byte[DigestLength];
-        return TryParse(header, given) && Matches(secret, body, given);
-    }
+    public static bool IsValid(string secret, ReadOnlySpan<byte> body, string? header) =>
+        !string.IsNullOrEmpty(secret) && new WebhookSignatureVerifier(secret).Verify(body, header);
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using System.Text.Json.Nodes;
 using SandboxAgents.Gateway.Webhooks;
 using SandboxAgents.Tests.Fakes;
 
@@ -43,6 +44,7 @@ public sealed class WebhookAcknowledgementTests : IAsyncLifetime
         var response = await _host.Http.SendAsync(WebhookIntakeHost.Delivery(eventName, body, WebhookSignature.Compute(Secret, body)));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("Not an event this service acts on; acknowledged.", await response.Content.ReadAsStringAsync());
         Assert.Empty(_host.Processor.Events);
     }
 
@@ -85,26 +87,59 @@ public sealed class WebhookAcknowledgementTests : IAsyncLifetime
         Assert.Empty(_host.Processor.Events);
     }
 
-    [Theory]
-    [InlineData("issues", "issues.labeled")]
-    [InlineData("installation", "installation.deleted")]
-    [InlineData("installation", "installation.suspend")]
-    [InlineData("installation", "installation.unsuspend")]
-    [InlineData("installation_repositories", "installation_repositories.removed")]
-    [InlineData("pull_request_review", "pull_request_review.submitted")]
-    [InlineData("pull_request_review", "pull_request_review.submitted.2")]
-    [InlineData("pull_request_review_comment", "pull_request_review_comment.created.2")]
-    [InlineData("check_suite", "check_suite.completed")]
-    [InlineData("check_suite", "check_suite.completed.2")]
-    [InlineData("workflow_run", "workflow_run.completed")]
-    [InlineData("pull_request", "pull_request.synchronize")]
-    public async Task Post_SignedEventWeActOn_ReachesTheProcessor(string eventName, string file)
+    /// <summary>Sets the value at a dotted <paramref name="path"/> of the payload (null for none).</summary>
+    private static byte[] Tweaked(string file, string? path, string? value)
     {
-        var body = Encoding.UTF8.GetBytes(Payloads.Load(file).ToJsonString());
+        var payload = Payloads.Load(file);
+        if (path is not null)
+        {
+            var names = path.Split('.');
+            var parent = names[..^1].Aggregate((JsonNode)payload, (node, name) => node[name]!);
+            parent[names[^1]] = value;
+        }
+
+        return Encoding.UTF8.GetBytes(payload.ToJsonString());
+    }
+
+    [Theory]
+    [InlineData("issues", "issues.labeled", "label.name", "agent")]
+    [InlineData("issue_comment", "issue_comment.created", "comment.body", "/agent run")]
+    [InlineData("installation", "installation.deleted", null, null)]
+    [InlineData("installation", "installation.suspend", null, null)]
+    [InlineData("installation", "installation.unsuspend", null, null)]
+    [InlineData("installation_repositories", "installation_repositories.removed", null, null)]
+    [InlineData("pull_request_review", "pull_request_review.submitted", "review.state", "changes_requested")]
+    [InlineData("pull_request_review", "pull_request_review.submitted.2", "review.body", "Please rename it.")]
+    [InlineData("pull_request_review_comment", "pull_request_review_comment.created.2", null, null)]
+    [InlineData("check_suite", "check_suite.completed", "check_suite.conclusion", "failure")]
+    [InlineData("check_suite", "check_suite.completed.2", "check_suite.conclusion", "timed_out")]
+    [InlineData("workflow_run", "workflow_run.completed", "workflow_run.conclusion", "failure")]
+    [InlineData("pull_request", "pull_request.synchronize", null, null)]
+    public async Task Post_SignedEventThatMayBeACommand_ReachesTheProcessor(string eventName, string file, string? path, string? value)
+    {
+        var body = Tweaked(file, path, value);
 
         var response = await _host.Http.SendAsync(WebhookIntakeHost.Delivery(eventName, body, WebhookSignature.Compute(Secret, body)));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Single(_host.Processor.Events);
+    }
+
+    [Theory]
+    [InlineData("issues", "issues.labeled", "label.name", "bug")]
+    [InlineData("issue_comment", "issue_comment.created", "comment.body", "Thanks, looks good!")]
+    [InlineData("pull_request_review", "pull_request_review.submitted", "review.state", "approved")]
+    [InlineData("pull_request_review", "pull_request_review.submitted.2", "review.body", " \n\t ")]
+    [InlineData("check_suite", "check_suite.completed", "check_suite.conclusion", "success")]
+    [InlineData("workflow_run", "workflow_run.completed", "workflow_run.conclusion", "cancelled")]
+    public async Task Post_SignedEventActedOnThatAsksNothing_200Empty_NotParsed(string eventName, string file, string path, string value)
+    {
+        var body = Tweaked(file, path, value);
+
+        var response = await _host.Http.SendAsync(WebhookIntakeHost.Delivery(eventName, body, WebhookSignature.Compute(Secret, body)));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("", await response.Content.ReadAsStringAsync());
+        Assert.Empty(_host.Processor.Events);
     }
 }

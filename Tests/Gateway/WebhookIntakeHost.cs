@@ -9,7 +9,7 @@ using SandboxAgents.Gateway.Webhooks;
 
 namespace SandboxAgents.Tests.Gateway;
 
-/// <summary>The webhook endpoint as the gateway maps it (gate and Octokit.Webhooks) on a test server, with a processor that only records or the gateway's own.</summary>
+/// <summary>The webhook endpoint as the gateway maps it (gate and dispatcher) on a test server, with a processor that only records or the gateway's own.</summary>
 public sealed class WebhookIntakeHost : IAsyncDisposable
 {
     public const string Path = "/api/github/webhooks";
@@ -31,9 +31,10 @@ public sealed class WebhookIntakeHost : IAsyncDisposable
 
     /// <summary>
     /// Starts the endpoint. With <paramref name="grains"/> the gateway's own processor routes each delivery to them;
-    /// without, <see cref="Processor"/> only records what arrived.
+    /// without, <see cref="Processor"/> only records what arrived. With <paramref name="signatures"/> that check replaces the real one.
     /// </summary>
-    public static async Task<WebhookIntakeHost> StartAsync(string secret, IReadOnlyDictionary<string, string>? settings = null, IGrainFactory? grains = null)
+    public static async Task<WebhookIntakeHost> StartAsync(
+        string secret, IReadOnlyDictionary<string, string>? settings = null, IGrainFactory? grains = null, IWebhookSignatureVerifier? signatures = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseTestServer();
@@ -43,6 +44,7 @@ public sealed class WebhookIntakeHost : IAsyncDisposable
         var processor = new RecordingProcessor();
         if (grains is null) builder.Services.AddSingleton<WebhookEventProcessor>(processor);
         else builder.Services.AddSingleton(grains);
+        if (signatures is not null) builder.Services.AddSingleton(signatures);
         var app = builder.Build();
         app.MapWebhookIntake(Path);
         await app.StartAsync();
@@ -50,11 +52,11 @@ public sealed class WebhookIntakeHost : IAsyncDisposable
     }
 
     /// <summary>A delivery as GitHub sends it: JSON body, event name, a fresh delivery id and, when given, the signature.</summary>
-    public static HttpRequestMessage Delivery(string eventName, byte[] body, string? signature, string path = Path)
+    public static HttpRequestMessage Delivery(string? eventName, byte[] body, string? signature, string path = Path, string contentType = "application/json")
     {
         var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new ByteArrayContent(body) };
-        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        request.Headers.Add("X-GitHub-Event", eventName);
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue(contentType);
+        if (eventName is not null) request.Headers.Add("X-GitHub-Event", eventName);
         request.Headers.Add("X-GitHub-Delivery", Guid.NewGuid().ToString());
         if (signature is not null) request.Headers.Add(WebhookGate.SignatureHeader, signature);
         return request;
