@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using BenchmarkDotNet.Attributes;
 using Octokit.Webhooks.Events.IssueComment;
@@ -5,28 +6,38 @@ using SandboxAgents.Gateway.Webhooks;
 
 namespace SandboxAgents.Bench;
 
-/// <summary>The router's pure decision for a parsed <c>issue_comment</c>: an ordinary comment (ignored) and <c>/agent cancel</c> (a command).</summary>
+/// <summary>
+/// Deciding what an <c>issue_comment</c> delivery asks for, as the gateway does: triage over the raw bytes (all an
+/// ordinary comment costs), and for <c>/agent cancel</c> the triage plus the deserialisation and the router's decision.
+/// </summary>
 [MemoryDiagnoser]
 public class RoutingBenchmarks
 {
     private readonly TriggerOptions _triggers = new();
-    private IssueCommentCreatedEvent _ordinary = null!;
-    private IssueCommentCreatedEvent _command = null!;
+    private TriageRules _rules = null!;
+    private byte[] _ordinary = [];
+    private byte[] _command = [];
 
     [GlobalSetup]
-    public void Parse()
+    public void Load()
     {
         var template = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Payloads", "issue_comment.created.json"));
+        _rules = TriageRules.From(_triggers);
         _ordinary = Comment(template, "Thanks, this looks right to me.");
         _command = Comment(template, "/agent cancel");
     }
 
     [Benchmark]
-    public RouteDecision IgnoredComment() => WebhookCommandRouter.Route(_ordinary, "bench-delivery", _triggers);
+    public Triage IgnoredComment() => DeliveryTriage.Decide("issue_comment", _ordinary, _rules);
 
     [Benchmark]
-    public RouteDecision CommandComment() => WebhookCommandRouter.Route(_command, "bench-delivery", _triggers);
+    public RouteDecision CommandComment()
+    {
+        DeliveryTriage.Decide("issue_comment", _command, _rules);
+        var parsed = JsonSerializer.Deserialize<IssueCommentCreatedEvent>(_command)!;
+        return WebhookCommandRouter.Route(parsed, "bench-delivery", _triggers);
+    }
 
-    private static IssueCommentCreatedEvent Comment(string template, string text) =>
-        JsonSerializer.Deserialize<IssueCommentCreatedEvent>(template.Replace("You are totally right! I'll get this fixed right away.", text, StringComparison.Ordinal))!;
+    private static byte[] Comment(string template, string text) =>
+        Encoding.UTF8.GetBytes(template.Replace("You are totally right! I'll get this fixed right away.", text, StringComparison.Ordinal));
 }
