@@ -30,6 +30,7 @@ public static class RunServicesExtensions
             .ValidateOnStart();
         services.AddOptions<RunOptions>().BindConfiguration(RunOptions.SectionName)
             .Validate(r => r.PollInterval > TimeSpan.Zero && r.WatchdogPeriod > TimeSpan.Zero, "Runs:PollInterval and Runs:WatchdogPeriod must be positive.")
+            .Validate(r => r.FallbackPollInterval > TimeSpan.Zero, "Runs:FallbackPollInterval must be positive.")
             .ValidateOnStart();
         services.AddTriggerOptions();
         services.AddStorageOptions();

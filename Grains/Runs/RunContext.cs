@@ -4,10 +4,10 @@ namespace SandboxAgents.Runs;
 
 /// <summary>
 /// What a grain tick lends to the code that drives its runs: the issue, its persisted state, the clock, the one
-/// transition method (checks the edge, stamps the time, writes state once, logs once), and the tick's one write of
-/// whatever else changed (<see cref="SaveIfChangedAsync"/>).
+/// transition method (checks the edge, stamps the time, writes state once, logs once), the tick's one write of
+/// whatever else changed (<see cref="SaveIfChangedAsync"/>), and the activation's follows of running commands.
 /// </summary>
-public sealed partial class RunContext(IssueKey issue, IPersistentState<IssueState> state, RunEffects effects, TimeProvider clock, ILogger logger)
+public sealed partial class RunContext(IssueKey issue, IPersistentState<IssueState> state, RunEffects effects, TimeProvider clock, CommandFollows follows, ILogger logger)
 {
     private bool _changed;
 
@@ -18,6 +18,8 @@ public sealed partial class RunContext(IssueKey issue, IPersistentState<IssueSta
     public DateTimeOffset Now => clock.GetUtcNow();
 
     public ILogger Logger => logger;
+
+    public CommandFollows Follows => follows;
 
     /// <summary>Notes that the state changed; it is written with the next save, at the latest at the end of the tick.</summary>
     public void Changed() => _changed = true;

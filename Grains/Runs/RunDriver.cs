@@ -189,22 +189,21 @@ public sealed partial class RunDriver(
     private async Task WatchAsync(RunContext context, RunRecord run, CancellationToken cancellationToken)
     {
         await steering.SendAsync(context, run, cancellationToken);
-        var status = await sandboxes.GetCommandAsync(run.SandboxId!, run.CommandId!, run.Settings.LogTailLines, cancellationToken);
-        var tail = ReadableTail.From(status.LogTail, redactor);
-        var changed = !tail.Lines.SequenceEqual(run.LogTail, StringComparer.Ordinal);
-        if (changed) run.LogTail = [.. tail.Lines];
-        // Like the tail, a new step is no reason to edit the comment at once: the comment's refresh is throttled.
-        changed |= AgentSteps.Append(run, tail.ToolCalls, context.Now);
+        var follow = context.Follows.For(run);
+        if (follow.Lines.Take() is { } heard) NoteTail(context, run, ReadableTail.Of(heard.Tail, heard.Calls, redactor));
+        if (!follow.NeedsStatus(context.Now, options.Value.FallbackPollInterval)) return;
 
+        var status = await sandboxes.GetCommandAsync(run.SandboxId!, run.CommandId!, run.Settings.LogTailLines, cancellationToken);
+        follow.StatusRead(context.Now);
+        NoteTail(context, run, ReadableTail.From(status.LogTail, redactor));
         var blocked = status.BlockedHosts.Except(run.BlockedHosts, StringComparer.Ordinal).ToList();
         if (blocked.Count > 0)
         {
             run.BlockedHosts.AddRange(blocked.Take(Math.Max(0, MaxBlockedHosts - run.BlockedHosts.Count)));
             run.Changed();
-            changed = true;
+            context.Changed();
         }
 
-        if (changed) context.Changed();
         if (status.LimitExceeded is { } limit)
         {
             await context.FinishAsync(run, RunState.Failed, limit);
@@ -221,6 +220,18 @@ public sealed partial class RunDriver(
                 await context.TransitionAsync(run, RunState.Publishing, $"runner exited {status.ExitCode}");
                 break;
         }
+    }
+
+    /// <summary>
+    /// The tail as last heard, from the follow or a status read, and its new tool calls as steps. Like the tail, a new
+    /// step is no reason to edit the comment at once: the comment's refresh is throttled.
+    /// </summary>
+    private static void NoteTail(RunContext context, RunRecord run, ReadableTail tail)
+    {
+        var changed = !tail.Lines.SequenceEqual(run.LogTail, StringComparer.Ordinal);
+        if (changed) run.LogTail = [.. tail.Lines];
+        changed |= AgentSteps.Append(run, tail.ToolCalls, context.Now);
+        if (changed) context.Changed();
     }
 
     private async Task PublishAsync(RunContext context, RunRecord run, CancellationToken cancellationToken)

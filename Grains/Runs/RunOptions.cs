@@ -14,8 +14,20 @@ public sealed class RunOptions
     /// </summary>
     public int MaxConcurrent { get; set; }
 
-    /// <summary>How often the grain timer looks at a running command.</summary>
+    /// <summary>
+    /// How often the grain timer ticks while an issue has work. A running command is followed (its output comes as it
+    /// is printed, and its end wakes the grain at once), so these ticks read no status: see
+    /// <see cref="FallbackPollInterval"/>. A broken follow is started again a poll interval after it broke.
+    /// </summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// While a running command is followed, how old its last status read may grow before a tick reads it again, in
+    /// case the follow missed its end. A sandbox's limits (<c>LimitExceeded</c>) and the hosts its network refused
+    /// come only with a status read: they are seen at this pace, or when the command ends. Without a follow (it
+    /// broke) the status is read at every tick.
+    /// </summary>
+    public TimeSpan FallbackPollInterval { get; set; } = TimeSpan.FromMinutes(2);
 
     /// <summary>Period of the durable watchdog reminder (Orleans' minimum is one minute unless the silo lowers it).</summary>
     public TimeSpan WatchdogPeriod { get; set; } = TimeSpan.FromMinutes(1);

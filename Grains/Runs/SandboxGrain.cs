@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SandboxAgents.GitHub;
 using SandboxAgents.Runs.Iterations;
+using SandboxAgents.Sandboxes;
 
 namespace SandboxAgents.Runs;
 
@@ -10,7 +11,8 @@ namespace SandboxAgents.Runs;
 /// One GitHub issue. Commands land in a persisted inbox and the call returns at once, even while a long step (a
 /// sandbox being created) is under way; a grain timer then acts on them and drives the run (<see cref="RunDriver"/>),
 /// and a reminder, the durable watchdog, re-activates the grain after a crash until every run is settled: ended,
-/// sandbox deleted, comment final.
+/// sandbox deleted, comment final. A running runner is followed (<see cref="CommandFollows"/>): its output comes as it
+/// is printed, and its end wakes the grain at once.
 /// </summary>
 public sealed partial class SandboxGrain(
     [PersistentState(StorageNames.IssueState, StorageNames.Runs)] IPersistentState<IssueState> state,
@@ -22,6 +24,7 @@ public sealed partial class SandboxGrain(
     PullRequestIterations iterations,
     IGitHubIssues gitHub,
     IGitHubCredentials credentials,
+    ISandboxProvider sandboxes,
     IOptions<RunOptions> options,
     IOptions<TriggerOptions> triggers,
     [FromKeyedServices(RunClock.Key)] TimeProvider clock,
@@ -34,8 +37,11 @@ public sealed partial class SandboxGrain(
     private CancellationTokenSource? _step;
     private bool _ticking;
     private bool _tickAgainAtOnce;
+    private CommandFollows? _follows;
 
     private IssueKey Key => IssueKey.Parse(this.GetPrimaryKeyString());
+
+    private CommandFollows Follows => _follows ??= new CommandFollows(Key, sandboxes, FollowEnded, logger);
 
     private bool HasWork => effects.NeedAttention(state.State) || PullRequestIterations.HasPending(state.State) || _inbox.After(state.State.LastCommand).Count > 0;
 
@@ -46,6 +52,13 @@ public sealed partial class SandboxGrain(
         if (!HasWork) return;
         await EnsureWatchdogAsync();
         Watch(TimeSpan.Zero);
+    }
+
+    /// <summary>In memory only: the next activation follows its runners anew.</summary>
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        _follows?.Dispose();
+        return Task.CompletedTask;
     }
 
     public async Task<CommandAnswer> SubmitAsync(IssueCommand command)
@@ -115,6 +128,15 @@ public sealed partial class SandboxGrain(
         });
     }
 
+    /// <summary>
+    /// A follow returned (its command ended or was lost) or broke: the next tick is due now. Runs on the grain's
+    /// scheduler outside any tick, so it only re-arms the timer; a tick under way sees the end as it finishes.
+    /// </summary>
+    private void FollowEnded()
+    {
+        if (!_ticking) Watch(TimeSpan.Zero);
+    }
+
     private async Task TickAsync(CancellationToken cancellationToken)
     {
         _ticking = true;
@@ -127,7 +149,8 @@ public sealed partial class SandboxGrain(
         finally
         {
             _ticking = false;
-            if (HasWork) Watch(_tickAgainAtOnce ? TimeSpan.Zero : options.Value.PollInterval);
+            Follows.Keep(state.State.Runs, clock.GetUtcNow(), options.Value.PollInterval);
+            if (HasWork) Watch(_tickAgainAtOnce || Follows.AnyEndUnseen ? TimeSpan.Zero : options.Value.PollInterval);
             else StopTimer();
             _tickAgainAtOnce = false;
         }
@@ -138,7 +161,7 @@ public sealed partial class SandboxGrain(
 
     private async Task StepRunsAsync(CancellationToken cancellationToken)
     {
-        var context = new RunContext(Key, state, effects, clock, logger);
+        var context = new RunContext(Key, state, effects, clock, Follows, logger);
         using var step = new CancellationTokenSource();
         _step = step;
         try

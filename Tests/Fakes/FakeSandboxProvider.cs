@@ -9,6 +9,8 @@ namespace SandboxAgents.Tests.Fakes;
 /// An in-memory sandbox provider for grain tests: keeps sandboxes, files and commands, records its creates, starts
 /// and deletes (<see cref="SandboxCall"/>), lets the test finish a command with an exit code and a result file, and
 /// injects failures scoped to one issue or sandbox, so that tests sharing the fake do not meet each other's faults.
+/// A command's follow hands on each line of its output as it is added and returns when the command exits or its
+/// sandbox is deleted, as a provider's log stream does.
 /// </summary>
 public sealed class FakeSandboxProvider : ISandboxProvider
 {
@@ -68,14 +70,18 @@ public sealed class FakeSandboxProvider : ISandboxProvider
     {
         if (!_sandboxes.TryGetValue(sandboxId, out var sandbox) || sandbox.Deleted || !sandbox.Commands.TryGetValue(commandId, out var command))
             return Task.FromResult(new CommandStatus(CommandPhase.Lost, null, []));
+        command.StatusRead();
         var status = command.ExitCode is { } code
-            ? new CommandStatus(CommandPhase.Exited, code, command.Output)
-            : new CommandStatus(CommandPhase.Running, null, command.Output);
+            ? new CommandStatus(CommandPhase.Exited, code, command.Output.Lines(tailLines))
+            : new CommandStatus(CommandPhase.Running, null, command.Output.Lines(tailLines));
         return Task.FromResult(status with { LimitExceeded = sandbox.LimitExceeded, BlockedHosts = [.. sandbox.BlockedHosts] });
     }
 
+    /// <summary>A command the fake does not know (or whose sandbox is gone) is lost: the follow returns at once.</summary>
     public Task FollowCommandAsync(string sandboxId, string commandId, Action<string> onLine, CancellationToken cancellationToken) =>
-        PolledFollow.RunAsync(this, sandboxId, commandId, onLine, TimeSpan.FromMilliseconds(100), TimeProvider.System, cancellationToken);
+        _sandboxes.TryGetValue(sandboxId, out var sandbox) && !sandbox.Deleted && sandbox.Commands.TryGetValue(commandId, out var command)
+            ? command.FollowAsync(onLine, sandbox.Gone, cancellationToken)
+            : Task.CompletedTask;
 
     public async Task UploadAsync(string sandboxId, string path, Stream content, CancellationToken cancellationToken)
     {
@@ -141,8 +147,21 @@ public sealed class FakeSandbox(string id, SandboxSpec spec)
 
     public TaskCompletionSource DeleteRequested { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    private readonly CancellationTokenSource _gone = new();
     private bool _deleted;
-    public bool Deleted { get => Volatile.Read(ref _deleted); set => Volatile.Write(ref _deleted, value); }
+
+    public bool Deleted
+    {
+        get => Volatile.Read(ref _deleted);
+        set
+        {
+            Volatile.Write(ref _deleted, value);
+            if (value) _gone.Cancel();
+        }
+    }
+
+    /// <summary>Signalled when the sandbox is deleted: its commands' follows end with it.</summary>
+    public CancellationToken Gone => _gone.Token;
 
     public string? ReadFile(string path) => Files.TryGetValue(path, out var bytes) ? Encoding.UTF8.GetString(bytes) : null;
 
@@ -157,11 +176,4 @@ public sealed class FakeSandbox(string id, SandboxSpec spec)
         if (resultJson is not null) Files[RunnerFiles.Result] = Encoding.UTF8.GetBytes(resultJson);
         foreach (var command in Commands.Values) command.ExitCode ??= exitCode;
     }
-}
-
-public sealed class FakeCommand(string text)
-{
-    public string Text => text;
-    public List<string> Output { get; } = [];
-    public int? ExitCode { get; set; }
 }

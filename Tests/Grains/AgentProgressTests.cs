@@ -108,8 +108,7 @@ public sealed class AgentProgressTests(GrainClusterFixture fixture)
         sandbox.Files[SandboxAgents.Runner.RunnerFiles.AgentOutput] = System.Text.Encoding.UTF8.GetBytes(
             """{"type":"system","subtype":"init"}""" + "\n" + """{"type":"assistant","text":"token ghp_AbcdefghijklmnopqrstUVWXYZ0123456789"}""" + "\n");
 
-        sandbox.FinishRunner(RunnerResults.NoChanges(snapshot.Branch!));
-        await fixture.PollAsync(issue);
+        await fixture.FinishRunnerAsync(issue, sandbox, RunnerResults.NoChanges(snapshot.Branch!));
 
         var done = await Grain(issue).GetSnapshotAsync();
         Assert.Equal(RunState.NoChanges, done.State);
@@ -124,8 +123,7 @@ public sealed class AgentProgressTests(GrainClusterFixture fixture)
         var (issue, _) = await StartRunAsync();
         var snapshot = await Grain(issue).GetSnapshotAsync();
 
-        fixture.Sandboxes.ForRun(snapshot.RunId!)!.FinishRunner(RunnerResults.NoChanges(snapshot.Branch!));
-        await fixture.PollAsync(issue);
+        await fixture.FinishRunnerAsync(issue, fixture.Sandboxes.ForRun(snapshot.RunId!)!, RunnerResults.NoChanges(snapshot.Branch!));
 
         var done = await Grain(issue).GetSnapshotAsync();
         Assert.Equal(RunState.NoChanges, done.State);

@@ -46,8 +46,9 @@ public sealed class GitHubFailureTests(GrainClusterFixture fixture)
         var (running, sandbox) = await StartRunAsync(issue);
         GitHub.FailNext(issue, GitHubCall.CreatePullRequest, 1, FakeGitHubIssues.SecondaryLimit(TimeSpan.FromSeconds(60)));
 
-        sandbox.FinishRunner(RunnerResults.Committed(running.Branch!));
+        // The runner ends a poll after the start, so that GitHub's minute ends on the watchdog's beat, below.
         await fixture.PollAsync(issue);
+        await fixture.FinishRunnerAsync(issue, sandbox, RunnerResults.Committed(running.Branch!));
         var limitedAt = fixture.Clock.GetUtcNow();
         Assert.Equal(1, GitHub.CallsOf(issue, GitHubCall.CreatePullRequest));
 
@@ -77,8 +78,7 @@ public sealed class GitHubFailureTests(GrainClusterFixture fixture)
         var issue = fixture.NextIssue();
         var (running, sandbox) = await StartRunAsync(issue);
         GitHub.FailNext(issue, GitHubCall.CreatePullRequest, 1, FakeGitHubIssues.SecondaryLimit(TimeSpan.FromMinutes(3)));
-        sandbox.FinishRunner(RunnerResults.Committed(running.Branch!));
-        await fixture.PollAsync(issue);
+        await fixture.FinishRunnerAsync(issue, sandbox, RunnerResults.Committed(running.Branch!));
         var limitedAt = fixture.Clock.GetUtcNow();
         Assert.Equal(1, GitHub.CallsOf(issue, GitHubCall.CreatePullRequest));
 
@@ -109,9 +109,10 @@ public sealed class GitHubFailureTests(GrainClusterFixture fixture)
         var (running, sandbox) = await StartRunAsync(issue);
         GitHub.FailNext(issue, GitHubCall.UpdateComment, 30, FakeGitHubIssues.Outage());
 
-        // The poll ends the run and deletes its sandbox; the edit that tells the issue fails.
-        sandbox.FinishRunner(RunnerResults.Committed(running.Branch!));
+        // The runner's end, a poll after the start (so that the advances below never land on the watchdog's beat), ends
+        // the run and deletes its sandbox; the edit that tells the issue fails.
         await fixture.PollAsync(issue);
+        await fixture.FinishRunnerAsync(issue, sandbox, RunnerResults.Committed(running.Branch!));
         var comment = Assert.Single(GitHub.CommentsOn(issue));
         Assert.Equal(1, GitHub.CallsOf(issue, GitHubCall.UpdateComment));
         Assert.DoesNotContain("Done", comment.Body);
@@ -144,8 +145,9 @@ public sealed class GitHubFailureTests(GrainClusterFixture fixture)
         GitHub.FailNext(issue, GitHubCall.UpdateComment, 1_000, FakeGitHubIssues.Outage());
         var retryLimit = new RunOptions().CommentRetryLimit;
 
-        sandbox.FinishRunner(RunnerResults.Committed(running.Branch!));
+        // The runner ends a poll after the start, so that the hourly advances below never land on the watchdog's beat.
         await fixture.PollAsync(issue);
+        await fixture.FinishRunnerAsync(issue, sandbox, RunnerResults.Committed(running.Branch!));
         var failingSince = fixture.Clock.GetUtcNow();
 
         // An hour per advance: one more failing try each (the backoff is far shorter), and two ticks, the poll timer's

@@ -19,6 +19,9 @@ public class GrainClusterFixture : IAsyncLifetime
 {
     public static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(5);
     public static readonly TimeSpan WatchdogPeriod = TimeSpan.FromMinutes(1);
+
+    /// <summary>Between two watchdog beats, so that the poll timer's tick alone reaches it (<see cref="ReachFallbackPollAsync"/>).</summary>
+    public static readonly TimeSpan FallbackPollInterval = TimeSpan.FromSeconds(90);
     public static readonly TimeSpan AgentTimeout = TimeSpan.FromMinutes(30);
     public const int RegistryCapacity = 50;
 
@@ -78,6 +81,7 @@ public class GrainClusterFixture : IAsyncLifetime
             silo.Services.Configure<RunOptions>(o =>
             {
                 o.PollInterval = PollInterval;
+                o.FallbackPollInterval = FallbackPollInterval;
                 o.WatchdogPeriod = WatchdogPeriod;
                 o.InstanceId = "grain-tests";
                 o.MaxConcurrent = MaxConcurrent;
@@ -109,6 +113,27 @@ public class GrainClusterFixture : IAsyncLifetime
         var ticked = Ticks.NextAsync(issue, ticks);
         Clock.Advance(by);
         await ticked;
+    }
+
+    /// <summary>
+    /// Ends the runner (<see cref="FakeSandbox.FinishRunner"/>) and awaits the tick its follow's end wakes, with the
+    /// clock standing still.
+    /// </summary>
+    public async Task FinishRunnerAsync(IssueKey issue, FakeSandbox sandbox, string? resultJson, int exitCode = 0)
+    {
+        var ticked = Ticks.NextAsync(issue);
+        sandbox.FinishRunner(resultJson, exitCode);
+        await ticked;
+    }
+
+    /// <summary>
+    /// From the tick that started a run (its first status read), moves the clock to the tick that reads its status
+    /// again at the fallback pace: past the watchdog's first beat (two ticks), then the poll timer's tick alone.
+    /// </summary>
+    public async Task ReachFallbackPollAsync(IssueKey issue)
+    {
+        await AdvanceAsync(issue, FallbackPollInterval - PollInterval, ticks: 2);
+        await PollAsync(issue);
     }
 
     /// <summary>Submits a command and awaits the tick that acts on it.</summary>

@@ -50,8 +50,7 @@ public sealed class IterationTests(GrainClusterFixture fixture)
 
     private async Task<IssueSnapshot> FinishAsync(IssueKey issue, string runId, RunnerResultFile result)
     {
-        fixture.Sandboxes.ForRun(runId)!.FinishRunner(result.ToJson());
-        await fixture.PollAsync(issue);
+        await fixture.FinishRunnerAsync(issue, fixture.Sandboxes.ForRun(runId)!, result.ToJson());
         return await SnapshotAsync(issue);
     }
 

@@ -82,8 +82,7 @@ public sealed class RunEffectsTests(GrainClusterFixture fixture)
         var sandbox = fixture.Sandboxes.ForRun(queued.RunId)!;
         Assert.Equal("echo the-command-of-its-day", sandbox.Spec.Environment[RunnerEnvironment.AgentCommand]);
 
-        sandbox.FinishRunner(RunnerResults.Committed(queued.Branch));
-        await fixture.PollAsync(issue);
+        await fixture.FinishRunnerAsync(issue, sandbox, RunnerResults.Committed(queued.Branch));
         Assert.Equal(RunState.Succeeded, (await Grain(issue).GetSnapshotAsync()).State);
         Assert.False(Assert.Single(fixture.GitHub.PullRequests, p => p.Issue == issue).Spec.Draft);
     }

@@ -61,8 +61,7 @@ public sealed class RunOutcomeTests(GrainClusterFixture fixture)
 
     private async Task<IssueSnapshot> FinishAsync(IssueKey issue, FakeSandbox sandbox, RunnerResultFile result)
     {
-        sandbox.FinishRunner(result.ToJson());
-        await fixture.PollAsync(issue);
+        await fixture.FinishRunnerAsync(issue, sandbox, result.ToJson());
         return await SnapshotAsync(issue);
     }
 

@@ -30,12 +30,12 @@ public sealed class RunQueueTests(QueueClusterFixture fixture)
         Assert.Null(fixture.Sandboxes.ForRun(waiting.RunId!));
         Assert.Equal([Ticket(second, waiting)], (await Queue.GetLineAsync()).Waiting);
 
-        fixture.Sandboxes.ForRun(running.RunId!)!.FinishRunner(RunnerResults.NoChanges(running.Branch!));
-        await fixture.AdvanceAsync(first, TimeSpan.FromSeconds(3));
+        // The first's end is seen at once; the second takes the slot at its next poll.
+        await fixture.FinishRunnerAsync(first, fixture.Sandboxes.ForRun(running.RunId!)!, RunnerResults.NoChanges(running.Branch!));
         Assert.Equal(RunState.NoChanges, (await Grain(first).GetSnapshotAsync()).State);
         Assert.Empty((await Queue.GetLineAsync()).Running);
 
-        await fixture.AdvanceAsync(second, TimeSpan.FromSeconds(2));
+        await fixture.PollAsync(second);
 
         var started = await Grain(second).GetSnapshotAsync();
         Assert.Equal(RunState.Running, started.State);

@@ -69,8 +69,9 @@ public sealed class SandboxGrainTests(GrainClusterFixture fixture)
         var issue = fixture.NextIssue();
         var (_, sandbox) = await StartRunAsync(issue);
 
+        // A limit comes with the command's status, which is read at the fallback pace while the runner is followed.
         sandbox.LimitExceeded = "The sandbox reached its limit of 512 processes (a fork bomb, or a build that needs more).";
-        await fixture.PollAsync(issue);
+        await fixture.ReachFallbackPollAsync(issue);
 
         var done = await SnapshotAsync(issue);
         AssertEndedNow(done, RunState.Failed);
@@ -90,12 +91,11 @@ public sealed class SandboxGrainTests(GrainClusterFixture fixture)
 
         sandbox.BlockedHosts.Enqueue("evil.example.com");
         sandbox.BlockedHosts.Enqueue("127.0.0.1:6379");
-        await fixture.PollAsync(issue);
+        await fixture.ReachFallbackPollAsync(issue);
         Assert.Equal(["evil.example.com", "127.0.0.1:6379"], (await SnapshotAsync(issue)).History[^1].BlockedHosts);
 
         // The sandbox keeps reporting both hosts; the run must not record them again.
-        sandbox.FinishRunner(RunnerResults.NoChanges(running.Branch!));
-        await fixture.PollAsync(issue);
+        await fixture.FinishRunnerAsync(issue, sandbox, RunnerResults.NoChanges(running.Branch!));
 
         var done = await SnapshotAsync(issue);
         AssertEndedNow(done, RunState.NoChanges);
@@ -110,8 +110,7 @@ public sealed class SandboxGrainTests(GrainClusterFixture fixture)
         fixture.Mirror.RefuseWith = "its branch does not descend from the run's base commit";
         try
         {
-            sandbox.FinishRunner(RunnerResults.Committed(running.Branch!));
-            await fixture.PollAsync(issue);
+            await fixture.FinishRunnerAsync(issue, sandbox, RunnerResults.Committed(running.Branch!));
 
             var done = await SnapshotAsync(issue);
             AssertEndedNow(done, RunState.Failed);
@@ -131,9 +130,8 @@ public sealed class SandboxGrainTests(GrainClusterFixture fixture)
         var issue = fixture.NextIssue();
         var (running, sandbox) = await StartRunAsync(issue);
 
-        sandbox.FinishRunner(RunnerResults.Committed(running.Branch!));
-        sandbox.Files.TryRemove(RunnerFiles.ChangesBundle, out _);
-        await fixture.PollAsync(issue);
+        sandbox.Files[RunnerFiles.Result] = System.Text.Encoding.UTF8.GetBytes(RunnerResults.Committed(running.Branch!));
+        await fixture.FinishRunnerAsync(issue, sandbox, resultJson: null);
 
         var done = await SnapshotAsync(issue);
         AssertEndedNow(done, RunState.Failed);
@@ -147,8 +145,7 @@ public sealed class SandboxGrainTests(GrainClusterFixture fixture)
         var issue = fixture.NextIssue();
         var (running, sandbox) = await StartRunAsync(issue);
 
-        sandbox.FinishRunner(RunnerResults.Committed(running.Branch!));
-        await fixture.PollAsync(issue);
+        await fixture.FinishRunnerAsync(issue, sandbox, RunnerResults.Committed(running.Branch!));
 
         // One tick publishes, opens the pull request, ends the run, tells the issue and deletes the sandbox.
         var done = await SnapshotAsync(issue);
@@ -182,8 +179,7 @@ public sealed class SandboxGrainTests(GrainClusterFixture fixture)
         var issue = fixture.NextIssue();
         var (running, sandbox) = await StartRunAsync(issue);
 
-        sandbox.FinishRunner(RunnerResults.NoChanges(running.Branch!));
-        await fixture.PollAsync(issue);
+        await fixture.FinishRunnerAsync(issue, sandbox, RunnerResults.NoChanges(running.Branch!));
 
         var done = await SnapshotAsync(issue);
         AssertEndedNow(done, RunState.NoChanges);
@@ -200,8 +196,7 @@ public sealed class SandboxGrainTests(GrainClusterFixture fixture)
         var issue = fixture.NextIssue();
         var (running, sandbox) = await StartRunAsync(issue);
 
-        sandbox.FinishRunner(RunnerResults.Committed(running.Branch!, "rate limited", isError: true, "success"));
-        await fixture.PollAsync(issue);
+        await fixture.FinishRunnerAsync(issue, sandbox, RunnerResults.Committed(running.Branch!, "rate limited", isError: true, "success"));
 
         var failed = await SnapshotAsync(issue);
         AssertEndedNow(failed, RunState.Failed);
@@ -218,8 +213,7 @@ public sealed class SandboxGrainTests(GrainClusterFixture fixture)
         var issue = fixture.NextIssue();
         var (running, sandbox) = await StartRunAsync(issue);
 
-        sandbox.FinishRunner(RunnerResults.AgentExited(running.Branch!, 3));
-        await fixture.PollAsync(issue);
+        await fixture.FinishRunnerAsync(issue, sandbox, RunnerResults.AgentExited(running.Branch!, 3));
 
         var failed = await SnapshotAsync(issue);
         AssertEndedNow(failed, RunState.Failed);
@@ -232,8 +226,7 @@ public sealed class SandboxGrainTests(GrainClusterFixture fixture)
         var issue = fixture.NextIssue();
         var (_, sandbox) = await StartRunAsync(issue);
 
-        sandbox.FinishRunner(resultJson: null, exitCode: 2);
-        await fixture.PollAsync(issue);
+        await fixture.FinishRunnerAsync(issue, sandbox, resultJson: null, exitCode: 2);
 
         var failed = await SnapshotAsync(issue);
         AssertEndedNow(failed, RunState.Failed);

@@ -48,8 +48,7 @@ public sealed class SteeringTests(GrainClusterFixture fixture)
         Assert.Contains(fixture.GitHub.CommentsOn(issue), c => c.Body.Contains("Message from @maintainer: taken", StringComparison.Ordinal));
         Assert.Contains(fixture.GitHub.Reactions, r => r.Issue == issue && r.CommentId == 4000 + _delivery);
 
-        sandbox.FinishRunner(new RunnerResultFile(running.Branch!) { MessagesDelivered = 1 }.ToJson());
-        await fixture.PollAsync(issue);
+        await fixture.FinishRunnerAsync(issue, sandbox, new RunnerResultFile(running.Branch!) { MessagesDelivered = 1 }.ToJson());
 
         var done = await SnapshotAsync(issue);
         Assert.Equal(RunState.Succeeded, done.State);
@@ -63,6 +62,9 @@ public sealed class SteeringTests(GrainClusterFixture fixture)
     {
         var issue = fixture.NextIssue();
         var (running, sandbox) = await StartAsync(issue);
+        // The runner's end is seen at once while the grain follows it: the message must come before the grain knows.
+        // With the grain deactivated no follow is left; the message's activation finds the runner ended.
+        await fixture.Cluster.DeactivateAsync(Grain(issue));
         sandbox.FinishRunner(new RunnerResultFile(running.Branch!).ToJson());
 
         Assert.Equal(SubmitOutcome.Accepted, await fixture.SubmitAndTickAsync(issue, Comment("Use British spelling.")));
@@ -76,8 +78,9 @@ public sealed class SteeringTests(GrainClusterFixture fixture)
 
         var resumeCommand = sandbox.Commands.Values.Single(c => c.Text == RunnerScript.ResumeCommand);
         sandbox.Files[RunnerFiles.Result] = System.Text.Encoding.UTF8.GetBytes(new RunnerResultFile(running.Branch!) { MessagesDelivered = 1 }.ToJson());
+        var ticked = fixture.Ticks.NextAsync(issue);
         resumeCommand.ExitCode = 0;
-        await fixture.PollAsync(issue);
+        await ticked;
 
         var done = await SnapshotAsync(issue);
         Assert.Equal(RunState.Succeeded, done.State);

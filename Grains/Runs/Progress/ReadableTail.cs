@@ -8,15 +8,12 @@ public sealed record ReadableTail(IReadOnlyList<string> Lines, IReadOnlyList<Too
 {
     public static ReadableTail From(IEnumerable<string> tail, SecretRedactor redactor)
     {
-        var lines = new List<string>();
-        var calls = new List<ToolCall>();
-        foreach (var line in tail)
-        {
-            if (StreamJsonActivity.Read(line) is not { } activity) continue;
-            lines.Add(redactor.Redact(activity.Text));
-            calls.AddRange(activity.ToolCalls.Select(c => c with { Text = redactor.Redact(c.Text) }));
-        }
-
-        return new ReadableTail(lines, calls);
+        var activities = tail.Select(StreamJsonActivity.Read).OfType<AgentActivity>().ToList();
+        return Of(activities, activities.SelectMany(a => a.ToolCalls), redactor);
     }
+
+    /// <summary>Lines already read (by a follow, as they came), with the calls to stamp as steps.</summary>
+    public static ReadableTail Of(IEnumerable<AgentActivity> tail, IEnumerable<ToolCall> calls, SecretRedactor redactor) => new(
+        [.. tail.Select(a => redactor.Redact(a.Text))],
+        [.. calls.Select(c => c with { Text = redactor.Redact(c.Text) })]);
 }
