@@ -26,7 +26,8 @@ public interface ISandboxProvider
     /// <summary>
     /// Follows a started command until it ends, handing each new output line (capped at
     /// <see cref="CommandStatus.MaxLineLength"/>) to <paramref name="onLine"/> as it comes, from any thread. Returns once
-    /// the command has ended or is lost (then <see cref="GetCommandAsync"/> tells how); cancelling stops the following,
+    /// the command has ended or is lost, or its sandbox has hit a resource limit (then <see cref="GetCommandAsync"/>
+    /// tells which); cancelling stops the following,
     /// not the command. A broken follow (a dropped connection) throws <see cref="SandboxException"/>; the caller falls
     /// back to asking with <see cref="GetCommandAsync"/>.
     /// </summary>

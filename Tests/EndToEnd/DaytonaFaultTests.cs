@@ -117,7 +117,7 @@ public sealed class DaytonaFaultTests(DaytonaServiceFixture service)
         var id = running["sandboxId"]!.GetValue<string>();
         var first = Daytona.Sandbox(id)!.LastActivityAt;
 
-        await Eventually.TrueAsync(() => Daytona.Sandbox(id)!.LastActivityAt > first, "the grain's polling counts as activity");
+        await Eventually.TrueAsync(() => Daytona.Sandbox(id)!.LastActivityAt > first, "the renewed log follow counts as activity");
         Assert.Equal(30, Daytona.Sandbox(id)!.AutoStopInterval);
 
         await service.OperatorPostAsync($"/api/tasks/{ServiceFixture.Repository}/507/cancel");

@@ -28,6 +28,8 @@ public sealed class DaytonaServiceFixture : ServiceFixture
             ["Daytona:ApiUrl"] = Daytona.ApiUrl.ToString(),
             ["Daytona:ApiKey"] = FakeDaytonaServer.ApiKey,
             ["Daytona:StartPollInterval"] = "00:00:00.010",
+            // Short, so that a test sees the log follow's renewal (what keeps a watched sandbox active) within seconds.
+            ["Daytona:FollowRenewInterval"] = "00:00:01",
             ["Daytona:RetryDelay"] = "00:00:00.020",
             ["Daytona:AttemptTimeout"] = "00:00:05",
             ["Gateway:PublicUrl"] = $"http://127.0.0.1:{_port}",

@@ -8,7 +8,8 @@ namespace SandboxAgents.Sandboxes.Local;
 /// wrapper's own exit when this service started it. inotify can miss events, and a command started before a restart
 /// of the service has no process here to wait on, so it also looks again every few seconds. It returns once the exit
 /// file exists (after reading the rest of the log), or the wrapper or the command's whole process group is gone
-/// without one (lost).
+/// without one (lost), or its sandbox has reached a resource limit (a fork bomb never ends on its own): the caller's
+/// status read then says which.
 /// </summary>
 internal static class CommandFollow
 {
@@ -17,7 +18,8 @@ internal static class CommandFollow
     /// <summary>Without a watcher (the inotify instances of the user are used up) the log is read this often instead.</summary>
     private static readonly TimeSpan UnwatchedCheck = TimeSpan.FromSeconds(1);
 
-    public static async Task RunAsync(LocalSandbox sandbox, string commandId, int group, Task? exited, Action<string> onLine, CancellationToken cancellationToken)
+    public static async Task RunAsync(
+        LocalSandbox sandbox, string commandId, int group, Task? exited, Func<bool> limitReached, Action<string> onLine, CancellationToken cancellationToken)
     {
         var changes = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
         using var watcher = Watch(sandbox.Meta, commandId, changes.Writer);
@@ -31,7 +33,7 @@ internal static class CommandFollow
                 // The exit code is written after the last output, and a gone group writes nothing more: what is read
                 // after either was seen is all there is. Only the wrapper writes the exit code, so once it has ended
                 // without one the command is lost, even while its killed processes wait to be reaped.
-                var ended = sandbox.ExitCode(commandId) is not null || exited?.IsCompleted == true || !ProcessGroup.IsAlive(group);
+                var ended = sandbox.ExitCode(commandId) is not null || exited?.IsCompleted == true || !ProcessGroup.IsAlive(group) || limitReached();
                 log ??= Open(sandbox.LogFile(commandId));
                 if (log is not null) await ReadNewAsync(log, buffer, lines, cancellationToken);
                 if (ended)

@@ -179,7 +179,7 @@ public sealed partial class LocalSandboxProvider : ISandboxProvider
         var sandbox = new LocalSandbox(_root, sandboxId);
         if (!sandbox.Exists || sandbox.Group(commandId) is not { } group) return;
         var exited = _running.TryGetValue((sandbox.Id, commandId), out var running) ? running.Exited.Task : null;
-        await CommandFollow.RunAsync(sandbox, commandId, group, exited, onLine, cancellationToken);
+        await CommandFollow.RunAsync(sandbox, commandId, group, exited, () => LimitReached(sandbox, CommandPhase.Running) is not null, onLine, cancellationToken);
     }
 
     public async Task UploadAsync(string sandboxId, string path, Stream content, CancellationToken cancellationToken)
@@ -280,14 +280,18 @@ public sealed partial class LocalSandboxProvider : ISandboxProvider
     }
 
     /// <summary>Adds what the sandbox ran into: a limit the kernel counted or the disk walk found, the hosts its proxy refused.</summary>
-    private CommandStatus Report(LocalSandbox sandbox, CommandStatus status)
+    private CommandStatus Report(LocalSandbox sandbox, CommandStatus status) =>
+        status with { LimitExceeded = LimitReached(sandbox, status.Phase), BlockedHosts = _egress.BlockedHosts(sandbox.Id) };
+
+    /// <summary>Which resource limit the sandbox has hit, if any.</summary>
+    private string? LimitReached(LocalSandbox sandbox, CommandPhase phase)
     {
-        var description = sandbox.Describe();
+        if (!sandbox.Exists) return null;
         var limits = _options.Limits;
-        var limit = description.Cgroups is { Count: > 0 } folders ? SandboxCgroup.From(folders).LimitReached(limits) : null;
-        if (limit is null && status.Phase == CommandPhase.Running && _disk.Exceeds(sandbox.Id, sandbox.Work, limits.DiskBytes) is { } used)
+        var limit = sandbox.Describe().Cgroups is { Count: > 0 } folders ? SandboxCgroup.From(folders).LimitReached(limits) : null;
+        if (limit is null && phase == CommandPhase.Running && _disk.Exceeds(sandbox.Id, sandbox.Work, limits.DiskBytes) is { } used)
             limit = $"The sandbox's files grew to {used / (1024 * 1024)} MB, over its limit of {limits.DiskMegabytes} MB.";
-        return status with { LimitExceeded = limit, BlockedHosts = _egress.BlockedHosts(sandbox.Id) };
+        return limit;
     }
 
     private void Forget((string Sandbox, string Command) key)
