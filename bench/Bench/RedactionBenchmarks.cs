@@ -9,9 +9,13 @@ namespace SandboxAgents.Bench;
 [MemoryDiagnoser]
 public class RedactionBenchmarks
 {
-    private const string Token = "github_pat_11ABCDEFG0123456789_abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRSTU";
-    private const string ModelKey = "sk-ant-api03-abcdefghijklmnopqrstuvwxyz0123456789";
     private const string WebhookSecret = "bench-webhook-secret";
+
+    // Made up at each run in the shapes of a fine-grained GitHub token, an Anthropic key and a classic token, so that
+    // nothing credential-shaped is kept in the repository.
+    private static readonly string Token = "github_pat_" + Random(22) + "_" + Random(59);
+    private static readonly string ModelKey = "sk-ant-api03-" + Random(40);
+    private static readonly string FoundToken = "ghp_" + Random(36);
     private SecretRedactor _redactor = null!;
     private string _log = "";
 
@@ -31,7 +35,7 @@ public class RedactionBenchmarks
         {
             log.Append("[tool] ran `dotnet test` in /workspace/src: 412 passed, 0 failed (line ").Append(line).Append(")\n");
             if (line % 100 == 7) log.Append("curl -H 'Authorization: token ").Append(Token).Append("' https://api.github.com/user\n");
-            if (line % 250 == 11) log.Append("export ANTHROPIC_API_KEY=").Append(ModelKey).Append(" ghp_abcdefghijklmnopqrstuvwxyz0123456789\n");
+            if (line % 250 == 11) log.Append("export ANTHROPIC_API_KEY=").Append(ModelKey).Append(' ').Append(FoundToken).Append('\n');
         }
 
         _log = log.ToString(0, 64 * 1024);
@@ -39,4 +43,7 @@ public class RedactionBenchmarks
 
     [Benchmark]
     public string Redact64KiB() => _redactor.Redact(_log);
+
+    private static string Random(int length) =>
+        System.Security.Cryptography.RandomNumberGenerator.GetString("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789", length);
 }
