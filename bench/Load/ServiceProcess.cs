@@ -69,29 +69,5 @@ public sealed class ServiceProcess : IAsyncDisposable
         if (Marker is not null && line?.Contains(Marker, StringComparison.Ordinal) == true) Interlocked.Increment(ref _marked);
     }
 
-    private async Task WaitForHealthAsync()
-    {
-        using var http = new HttpClient { BaseAddress = Url, Timeout = TimeSpan.FromSeconds(5) };
-        var waited = Stopwatch.StartNew();
-        while (waited.Elapsed < TimeSpan.FromSeconds(90))
-        {
-            if (_process.HasExited) throw new InvalidOperationException($"{_process.StartInfo.ArgumentList[0]} exited at start with code {_process.ExitCode}.");
-            try
-            {
-                if ((await http.GetAsync(new Uri("healthz", UriKind.Relative))).IsSuccessStatusCode) return;
-            }
-            catch (HttpRequestException)
-            {
-                // Not listening yet.
-            }
-            catch (TaskCanceledException)
-            {
-                // Starting slowly.
-            }
-
-            await Task.Delay(200);
-        }
-
-        throw new TimeoutException("The service did not answer /healthz within 90 s.");
-    }
+    private Task WaitForHealthAsync() => Shared.HealthWait.UntilHealthyAsync(_process, Url, _process.StartInfo.ArgumentList[0]);
 }

@@ -74,31 +74,7 @@ public sealed class ServiceProcess : IAsyncDisposable
         _data.Delete(recursive: true);
     }
 
-    private async Task WaitForHealthAsync()
-    {
-        using var http = new HttpClient { BaseAddress = Url, Timeout = TimeSpan.FromSeconds(5) };
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
-        while (DateTime.UtcNow < deadline)
-        {
-            if (_process.HasExited) throw new InvalidOperationException($"The service exited at start with code {_process.ExitCode}.");
-            try
-            {
-                if ((await http.GetAsync(new Uri("healthz", UriKind.Relative))).IsSuccessStatusCode) return;
-            }
-            catch (HttpRequestException)
-            {
-                // Not listening yet.
-            }
-            catch (TaskCanceledException)
-            {
-                // Starting slowly.
-            }
-
-            await Task.Delay(200);
-        }
-
-        throw new TimeoutException("The service did not answer /healthz within 90 s.");
-    }
+    private Task WaitForHealthAsync() => Shared.HealthWait.UntilHealthyAsync(_process, Url, "The service");
 
     private static long Kilobytes(string[] status, string field) =>
         long.Parse(status.First(l => l.StartsWith(field, StringComparison.Ordinal))[field.Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
