@@ -65,19 +65,39 @@ public sealed class DashboardBrowserTests(DashboardServiceFixture service, Chrom
         await page.CloseAsync();
     }
 
+    /// <summary>
+    /// A linked page is refused twice before the sign-in (the stream and the detail). The detail's refusal is held
+    /// here until the key has been typed: arriving late, it must not wipe the key, so the sign-in still works.
+    /// </summary>
     [Fact]
-    public async Task IssueLink_FromTheStatusComment_OpensItsDetail()
+    public async Task IssueLink_FromTheStatusComment_OpensItsDetail_EvenWhenARefusalArrivesWhileTheKeyIsTyped()
     {
-        await LabelAsync(9521, "Linked from GitHub [nochange]");
-        await service.WaitForStateAsync(9521, "NoChanges");
+        await LabelAsync(9531, "Linked from GitHub [nochange]");
+        await service.WaitForStateAsync(9531, "NoChanges");
         var page = await chromium.Browser.NewPageAsync(new BrowserNewPageOptions { BaseURL = service.BaseAddress.ToString() });
+        using var refusalHeld = new SemaphoreSlim(0);
+        await page.RouteAsync($"**/api/tasks/{Repository}/9531", async route =>
+        {
+            var refusal = await route.FetchAsync();
+            await refusalHeld.WaitAsync();
+            await route.FulfillAsync(new RouteFulfillOptions { Response = refusal });
+        }, new PageRouteOptions { Times = 1 });
 
-        var link = new DashboardLinkOptions { PublicUrl = service.BaseAddress }.LinkTo(IssueKey.Parse($"{Repository}#9521"));
-
+        var link = new DashboardLinkOptions { PublicUrl = service.BaseAddress }.LinkTo(IssueKey.Parse($"{Repository}#9531"));
         await page.GotoAsync(link!);
-        await SignInAsync(page);
+        var form = page.Locator("#sign-in");
+        await Expect(form).ToBeVisibleAsync();
+        var key = form.GetByLabel("Operator key");
+        await key.FillAsync(ServiceFixture.OperatorKey);
+        var refusalRead = page.WaitForRequestFinishedAsync(new PageWaitForRequestFinishedOptions { Predicate = r => r.Url.EndsWith("/9531", StringComparison.Ordinal) });
+        refusalHeld.Release();
+        await refusalRead;
+        await Expect(page.Locator("#sign-in-message")).ToContainTextAsync("operator key");
+        await Expect(key).ToHaveValueAsync(ServiceFixture.OperatorKey);
+        await form.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await Expect(form).ToBeHiddenAsync();
 
-        await Expect(page.Locator("#detail-title")).ToHaveTextAsync($"{Repository}#9521");
+        await Expect(page.Locator("#detail-title")).ToHaveTextAsync($"{Repository}#9531");
         await Expect(page.Locator("#detail-state")).ToHaveTextAsync("NoChanges");
         await Expect(page.Locator("#detail-log")).ToContainTextAsync("agent: nothing to change");
         await Expect(page.Locator("#detail-steps li")).ToContainTextAsync("Running `git status`");

@@ -322,12 +322,16 @@ function showMessage(text, kind = "error") {
 
 // blocking: reads are refused, so there is nothing to show until the operator signs in.
 // possible: false when the server cannot take a key at all (no Api:Key configured): the message says what to set.
+// Several reads can be refused at once (the table, the stream, a linked detail): a later refusal updates the message
+// but must not wipe a key the operator has started typing.
 function showSignIn(message, { blocking, possible = true }) {
+  const opening = $("sign-in").hidden;
   $("sign-in").hidden = false;
   $("main").hidden = blocking;
   $("sign-in-message").textContent = message ?? "";
   $("sign-in-form").hidden = !possible;
   $("sign-in-cancel").hidden = blocking;
+  if (!opening) return;
   $("sign-in-key").value = "";
   if (possible) $("sign-in-key").focus();
 }
