@@ -52,7 +52,7 @@ public sealed class ClusterFailoverTests : IAsyncLifetime
 
         await ServiceHttp.SendLabeledAsync(gateway.Url, ProcessWorld.Secret, 1, "Survive a failover [slow-edit]");
 
-        var running = await Eventually.MatchesAsync(() => ServiceHttp.TaskAsync(gateway.Url, 1), t => t?["state"]?.GetValue<string>() == "Running", "running", TimeSpan.FromSeconds(60));
+        var running = await Eventually.MatchesAsync(() => ServiceHttp.TaskAsync(gateway.Url, 1), t => t?["state"]?.GetValue<string>() == "Running", "running");
         var host = running!["host"]!.GetValue<string>();
         var (victim, survivor) = host.Contains($":{first.SiloPort}:", StringComparison.Ordinal) ? (first, second) : (second, first);
         Assert.Contains($":{victim.SiloPort}:", host, StringComparison.Ordinal);

@@ -27,7 +27,7 @@ public sealed class ChromiumFixture : IAsyncLifetime
 
         // Playwright's 5 s default is short on two cores busy with the rest of the suite (a CI run took 17 minutes);
         // it bounds a wait, it does not add one.
-        Assertions.SetDefaultExpectTimeout(60_000);
+        Assertions.SetDefaultExpectTimeout(120_000);
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {

@@ -20,7 +20,7 @@ public sealed class DashboardBrowserTests(DashboardServiceFixture service, Chrom
     private const string Repository = ServiceFixture.Repository;
 
     /// <summary>A run's way from Queued to Running takes a clone and a process start; this bounds it, it is not a wait.</summary>
-    private static readonly LocatorAssertionsToHaveTextOptions RunStarts = new() { Timeout = 90_000 };
+    private static readonly LocatorAssertionsToHaveTextOptions RunStarts = new() { Timeout = 180_000 };
 
     /// <summary>Reads are refused until the operator signs in: the page shows the form, and the table once signed in.</summary>
     private static async Task SignInAsync(IPage page)

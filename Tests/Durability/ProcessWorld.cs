@@ -51,7 +51,7 @@ public sealed class ProcessWorld : IAsyncDisposable
     /// </summary>
     public Task FinalCommentAsync(int number, string word) =>
         Eventually.TrueAsync(() => GitHub.CommentsOn("octo/widgets", number) is [var comment] && comment["body"]!.GetValue<string>().Contains(word, StringComparison.Ordinal),
-            $"the status comment of #{number} to say '{word}'", TimeSpan.FromSeconds(60));
+            $"the status comment of #{number} to say '{word}'");
 
     public async ValueTask DisposeAsync()
     {

@@ -38,7 +38,7 @@ public sealed class RestartTests : IAsyncLifetime
         {
             await first.StartAsync();
             await ServiceHttp.SendLabeledAsync(first.Url, ProcessWorld.Secret, 1, "Survive a crash [slow-edit]");
-            await Eventually.MatchesAsync(() => ServiceHttp.TaskAsync(first.Url, 1), t => t?["state"]?.GetValue<string>() == "Running", "running before the crash", TimeSpan.FromSeconds(60));
+            await Eventually.MatchesAsync(() => ServiceHttp.TaskAsync(first.Url, 1), t => t?["state"]?.GetValue<string>() == "Running", "running before the crash");
             await first.KillAsync();
         }
 
@@ -47,7 +47,7 @@ public sealed class RestartTests : IAsyncLifetime
         await using var second = new ServiceProcess(settings);
         await second.StartAsync();
         var done = await Eventually.MatchesAsync(() => ServiceHttp.TaskAsync(second.Url, 1),
-            t => t?["state"]?.GetValue<string>() is "Succeeded" && t["history"]![0]!["sandboxDeleted"]!.GetValue<bool>(), "the run's true end after the restart", TimeSpan.FromSeconds(90));
+            t => t?["state"]?.GetValue<string>() is "Succeeded" && t["history"]![0]!["sandboxDeleted"]!.GetValue<bool>(), "the run's true end after the restart");
 
         await _world.FinalCommentAsync(1, "Done");
         Assert.Single(done!["history"]!.AsArray());

@@ -59,7 +59,7 @@ public sealed class GitHubFailureEndToEndTests(LocalServiceFixture service)
         try
         {
             await service.SendWebhookAsync("issues", Labeled(number, "Fix teh typo [edit]"));
-            await Eventually.TrueAsync(() => posts.Count == 1, "the first POST /pulls", TimeSpan.FromSeconds(60));
+            await Eventually.TrueAsync(() => posts.Count == 1, "the first POST /pulls");
             await PausedAsync(number);
 
             service.Clock.Advance(TimeSpan.FromSeconds(50));

@@ -9,7 +9,7 @@ namespace SandboxAgents.Tests.Grains;
 public sealed class CommandFollowTests(GrainClusterFixture fixture)
 {
     /// <summary>A delete that never comes is a failed test, not a hung one.</summary>
-    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(90);
 
     private static int _delivery;
 

@@ -11,7 +11,7 @@ namespace SandboxAgents.Tests.Grains;
 public sealed class TickSignals : IRunTickObserver
 {
     /// <summary>A tick that never comes is a failed test, not a hung one.</summary>
-    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(90);
 
     private readonly ConcurrentDictionary<IssueKey, List<Awaited>> _waiting = new();
 

@@ -11,7 +11,7 @@ namespace SandboxAgents.Tests.Grains;
 /// </summary>
 public sealed class WatchdogSignals : IObserver<ReminderEvents.ReminderEvent>, IDisposable
 {
-    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(90);
 
     private readonly object _lock = new();
     private readonly Dictionary<(GrainId Grain, object Instance), Schedule> _local = [];

@@ -18,7 +18,7 @@ public sealed class RunnerSandbox : IDisposable
 {
     public const string Branch = "agent/issue-12-ab12cd34";
     public const string Task = "Fix the typo in README.md: 'Teh' should be 'The'.";
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(120);
 
     public RunnerSandbox()
     {

@@ -11,7 +11,7 @@ namespace SandboxAgents.Tests.Sandboxes;
 /// </summary>
 public sealed class BubblewrappedLocalSandboxProviderContractTests : LocalSandboxContractTestsBase
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(120);
     private readonly DirectoryInfo _outside = OpenTempFolder.Create("outside-sandbox-");
 
     protected override string Isolation => LocalSandboxOptions.Bubblewrap;

@@ -10,7 +10,7 @@ namespace SandboxAgents.Tests.Sandboxes;
 /// </summary>
 public sealed class LocalSandboxLimitsTests : IAsyncLifetime
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(120);
     private readonly DirectoryInfo _root = OpenTempFolder.Create("local-limits-tests-");
     private LocalProviderHost _host = null!;
 

@@ -12,7 +12,7 @@ namespace SandboxAgents.Tests.Sandboxes;
 /// </summary>
 public abstract class SandboxProviderContractTests : IAsyncLifetime
 {
-    protected static readonly TimeSpan CommandTimeout = TimeSpan.FromSeconds(60);
+    protected static readonly TimeSpan CommandTimeout = TimeSpan.FromSeconds(120);
     private readonly List<string> _created = [];
     private ISandboxProvider? _provider;
 
